@@ -1,0 +1,136 @@
+namespace Tessera.Autograd;
+
+/// <summary>
+/// Reverse-mode differentiation over the recorded nodes. The graph is walked iteratively (an explicit stack,
+/// never recursion) so a 10,000-step unrolled recurrence does not overflow the stack. Gradients of broadcast
+/// inputs are summed back to each input's shape here, once, rather than in every op's rule.
+/// </summary>
+internal static class Engine
+{
+    private static int _pass;
+
+    /// <summary>Records an op: when gradients are on and an input needs one, <paramref name="output"/> gets a node with <paramref name="rule"/>.</summary>
+    public static Tensor Record(string name, Tensor output, Func<Tensor, Tensor?[]> rule, params Tensor[] inputs)
+    {
+        if (!GradMode.IsEnabled) return output;
+        bool any = false;
+        foreach (var t in inputs) if (t.RequiresGrad) { any = true; break; }
+        if (!any) return output;
+        output.RequiresGrad = true;
+        output.GradFn = new Node(name, inputs, rule, output);
+        return output;
+    }
+
+    public static void Backward(Tensor root, Tensor? grad, bool retainGraph)
+    {
+        if (!root.RequiresGrad)
+            throw new InvalidOperationException($"Backward: the tensor of shape {ShapeUtil.Format(root.Dims)} does not require grad (no input of the computation had RequiresGrad set)");
+        if (grad == null)
+        {
+            if (root.Numel != 1) throw new ArgumentException($"Backward: a gradient is needed for a non-scalar output of shape {ShapeUtil.Format(root.Dims)}");
+            grad = Tensor.Full(root.Dims, 1f);
+        }
+        else if (!ShapeUtil.SameShape(grad.Dims, root.Dims))
+            throw new ArgumentException($"Backward: gradient shape {ShapeUtil.Format(grad.Dims)} does not match output shape {ShapeUtil.Format(root.Dims)}");
+
+        if (root.GradFn == null) { Accumulate(root, grad); return; }
+
+        int pass = Interlocked.Increment(ref _pass);
+        var order = TopologicalOrder(root.GradFn, pass);
+        root.GradFn.PendingGrad = grad;
+        using var _ = GradMode.NoGrad();
+        foreach (var node in order)
+        {
+            var g = node.PendingGrad;
+            node.PendingGrad = null;
+            if (g == null) continue;
+            if (node.Output.RetainsGrad) Accumulate(node.Output, g);
+            var rule = node.Rule ?? throw new InvalidOperationException(
+                $"Backward: trying to backward through the graph a second time at '{node.Name}': its saved values were freed. Pass retainGraph: true to the first Backward call.");
+            var grads = rule(g);
+            if (!retainGraph) node.Rule = null;
+            for (int i = 0; i < node.Inputs.Length; i++)
+            {
+                var input = node.Inputs[i];
+                var gi = i < grads.Length ? grads[i] : null;
+                if (gi == null || !input.RequiresGrad) continue;
+                if (!ShapeUtil.SameShape(gi.Dims, input.Dims)) gi = SumToShape(gi, input.Dims, node.Name);
+                if (input.GradFn != null)
+                    input.GradFn.PendingGrad = input.GradFn.PendingGrad == null ? gi : Add(input.GradFn.PendingGrad, gi);
+                else Accumulate(input, gi);
+            }
+        }
+    }
+
+    private static void Accumulate(Tensor t, Tensor g)
+    {
+        if (t.Grad == null) t.Grad = g.Clone();
+        else
+        {
+            if (!ShapeUtil.SameShape(t.Grad.Dims, t.Dims))
+                throw new InvalidOperationException($"Backward: existing .Grad has shape {ShapeUtil.Format(t.Grad.Dims)} but the tensor has shape {ShapeUtil.Format(t.Dims)}");
+            System.Numerics.Tensors.TensorPrimitives.Add(t.Grad.Data, g.Data, t.Grad.Data);
+        }
+    }
+
+    private static Tensor Add(Tensor a, Tensor b)
+    {
+        var o = new float[a.Numel];
+        System.Numerics.Tensors.TensorPrimitives.Add(a.Data, b.Data, o);
+        return new Tensor(a.Shape, o);
+    }
+
+    /// <summary>Sums a gradient over the dims it was broadcast along, back to <paramref name="shape"/>.</summary>
+    internal static Tensor SumToShape(Tensor g, int[] shape, string op)
+    {
+        int lead = g.Rank - shape.Length;
+        if (lead < 0) throw new InvalidOperationException($"{op}: gradient of shape {ShapeUtil.Format(g.Dims)} cannot be reduced to {ShapeUtil.Format(shape)}");
+        var dims = new List<int>();
+        for (int i = 0; i < g.Rank; i++)
+        {
+            if (i < lead) { dims.Add(i); continue; }
+            int s = shape[i - lead];
+            if (s == 1 && g.Dims[i] != 1) dims.Add(i);
+            else if (s != g.Dims[i]) throw new InvalidOperationException($"{op}: gradient of shape {ShapeUtil.Format(g.Dims)} does not broadcast from {ShapeUtil.Format(shape)}");
+        }
+        var r = dims.Count == 0 ? g : F.Sum(g, dims.ToArray(), keepdim: true);
+        return r.WithShape((int[])shape.Clone(), false);
+    }
+
+    /// <summary>Nodes reachable from <paramref name="root"/>, each after every node that feeds it a gradient (Kahn's algorithm, iterative).</summary>
+    private static List<Node> TopologicalOrder(Node root, int pass)
+    {
+        // Count, for each node, how many consumers inside this graph will send it a gradient.
+        var stack = new Stack<Node>();
+        root.Visit = pass; root.Dependencies = 0;
+        stack.Push(root);
+        var all = new List<Node>();
+        while (stack.Count > 0)
+        {
+            var n = stack.Pop();
+            all.Add(n);
+            foreach (var t in n.Inputs)
+            {
+                var p = t.GradFn;
+                if (p == null || !t.RequiresGrad) continue;
+                if (p.Visit != pass) { p.Visit = pass; p.Dependencies = 0; stack.Push(p); }
+                p.Dependencies++;
+            }
+        }
+        var order = new List<Node>(all.Count);
+        var ready = new Stack<Node>();
+        ready.Push(root);
+        while (ready.Count > 0)
+        {
+            var n = ready.Pop();
+            order.Add(n);
+            foreach (var t in n.Inputs)
+            {
+                var p = t.GradFn;
+                if (p == null || !t.RequiresGrad) continue;
+                if (--p.Dependencies == 0) ready.Push(p);
+            }
+        }
+        return order;
+    }
+}
