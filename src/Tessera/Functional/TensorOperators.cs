@@ -2,7 +2,7 @@ namespace Tessera;
 
 // Operators and method shorthands on Tensor. They live with the Functional layer because each one records
 // an autograd node through F; Tensor itself knows nothing of ops.
-public sealed partial class Tensor
+public partial class Tensor
 {
     public static Tensor operator +(Tensor a, Tensor b) => F.Add(a, b);
     public static Tensor operator -(Tensor a, Tensor b) => F.Sub(a, b);

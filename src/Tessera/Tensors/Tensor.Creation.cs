@@ -1,6 +1,6 @@
 namespace Tessera;
 
-public sealed partial class Tensor
+public partial class Tensor
 {
     /// <summary>A float32 tensor of zeros.</summary>
     public static Tensor Zeros(params int[] shape) => new((int[])shape.Clone(), new float[ShapeUtil.Numel(shape)]);

@@ -3,7 +3,7 @@ using System.Text;
 
 namespace Tessera;
 
-public sealed partial class Tensor
+public partial class Tensor
 {
     /// <summary>Shape, dtype and a preview of the values (first and last items of each dim beyond 6).</summary>
     public override string ToString()

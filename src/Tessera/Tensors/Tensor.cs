@@ -7,7 +7,7 @@ namespace Tessera;
 /// with the autograd state of reverse-mode differentiation (<see cref="RequiresGrad"/>, <see cref="Grad"/>).
 /// Reshape is a free view (shared storage); every other op returns a new tensor.
 /// </summary>
-public sealed partial class Tensor
+public partial class Tensor
 {
     internal readonly int[] Dims;
     internal readonly float[]? F32;
