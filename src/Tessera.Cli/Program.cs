@@ -11,6 +11,9 @@ public static class Program
         var root = new RootCommand("Tessera: deep learning for .NET, in C#, with no native dependency.");
         root.Add(CliCommon.Verbose);
         root.Add(ConformanceCommand.Create());
+        root.Add(TrainCommand.Create());
+        root.Add(EvalCommand.Create());
+        root.Add(SummaryCommand.Create());
         return CliCommon.Invoke(root, args);
     }
 }

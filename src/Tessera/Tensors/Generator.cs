@@ -9,10 +9,15 @@ public sealed class Generator
     private ulong _s0, _s1, _s2, _s3;
     private double? _spareNormal;
 
-    /// <summary>The process-wide generator used when none is given. Seed it with <see cref="ManualSeed"/>.</summary>
-    public static Generator Default { get; } = new(0x5EED);
+    [ThreadStatic] private static Generator? _default;
 
-    /// <summary>Seeds the default generator (like torch.manual_seed).</summary>
+    /// <summary>
+    /// The generator used when none is given. One per thread, so threads that train or run inference side by side
+    /// do not disturb each other's sequences. Seed it with <see cref="ManualSeed"/>.
+    /// </summary>
+    public static Generator Default => _default ??= new Generator(0x5EED);
+
+    /// <summary>Seeds this thread's default generator (like torch.manual_seed).</summary>
     public static void ManualSeed(ulong seed) => Default.Seed(seed);
 
     public Generator(ulong seed) => Seed(seed);

@@ -1,7 +1,7 @@
 namespace Tessera.NN;
 
 /// <summary>y = x Wᵀ + b. Input [*, in_features], output [*, out_features]. Weight [out, in] as PyTorch.</summary>
-public sealed class Linear : Module
+public sealed class Linear : Module, Models.IFlopCounter
 {
     public int InFeatures { get; }
     public int OutFeatures { get; }
@@ -27,4 +27,7 @@ public sealed class Linear : Module
 
     public override Tensor Forward(Tensor x) => F.Linear(x, Weight, Bias);
     public override string ExtraRepr() => $"in_features={InFeatures}, out_features={OutFeatures}, bias={Bias != null}";
+
+    /// <summary>2·in·out per row, plus the bias adds.</summary>
+    public long Flops(int[] inputShape, int[] outputShape) => (long)ShapeUtil.Numel(outputShape) * (2L * InFeatures - (Bias == null ? 1 : 0));
 }

@@ -1,0 +1,37 @@
+using Tessera.NN;
+
+namespace Tessera.Models;
+
+/// <summary>Named models for the command line and the benchmarks, with the input shape each expects.</summary>
+public static class ModelZoo
+{
+    /// <summary>Names accepted by <see cref="Create"/>.</summary>
+    public static IReadOnlyList<string> Names => Builders.Keys.Order().ToList();
+
+    private static readonly Dictionary<string, (Func<int, Module> Make, int[] Input, string Description)> Builders = new()
+    {
+        ["mlp"] = (classes => Mlp(784, [512, 256], classes), [1, 28, 28], "784→512→256→classes, ReLU"),
+    };
+
+    /// <summary>Registers a model (used by families that add architectures).</summary>
+    public static void Register(string name, Func<int, Module> make, int[] inputShape, string description) => Builders[name] = (make, inputShape, description);
+
+    public static Module Create(string name, int classes = 10)
+        => Builders.TryGetValue(name, out var b) ? b.Make(classes) : throw new ArgumentException($"unknown model '{name}' (known: {string.Join(", ", Names)})");
+
+    /// <summary>The per-example input shape (without the batch dim).</summary>
+    public static int[] InputShape(string name)
+        => Builders.TryGetValue(name, out var b) ? (int[])b.Input.Clone() : throw new ArgumentException($"unknown model '{name}' (known: {string.Join(", ", Names)})");
+
+    public static string Description(string name) => Builders.TryGetValue(name, out var b) ? b.Description : "";
+
+    /// <summary>A multi-layer perceptron on flattened inputs: Flatten, then Linear+ReLU per hidden size, then Linear to the classes.</summary>
+    public static Sequential Mlp(int inputs, int[] hidden, int classes)
+    {
+        var s = new Sequential(new Flatten());
+        int prev = inputs;
+        foreach (var h in hidden) { s.Add(new Linear(prev, h)); s.Add(new ReLU()); prev = h; }
+        s.Add(new Linear(prev, classes));
+        return s;
+    }
+}
