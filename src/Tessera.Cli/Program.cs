@@ -14,6 +14,7 @@ public static class Program
         root.Add(TrainCommand.Create());
         root.Add(EvalCommand.Create());
         root.Add(SummaryCommand.Create());
+        root.Add(BenchCommand.Create());
         return CliCommon.Invoke(root, args);
     }
 }
