@@ -20,6 +20,7 @@ public static class OpRegistry
     static OpRegistry()
     {
         FcOps.Register();
+        ConvOps.Register();
     }
 
     public static void Add(string op, OpBuilder builder) => Builders[op] = builder;
