@@ -77,10 +77,18 @@ internal static class ConvOps
             bool? align = c.Has("align_corners") ? c.Bool("align_corners", false) : Accept<bool?>(c, "align_corners", null);
             return Layer(new Upsample(size, scale, c.String("mode", "nearest"), align));
         });
+        OpRegistry.Add("ZeroPad1d", (c, _) => Layer(new ZeroPad1d(c.Ints("padding", 2))));
         OpRegistry.Add("ZeroPad2d", (c, _) => Layer(new ZeroPad2d(c.Ints("padding", 4))));
+        OpRegistry.Add("ZeroPad3d", (c, _) => Layer(new ZeroPad3d(c.Ints("padding", 6))));
+        OpRegistry.Add("ConstantPad1d", (c, _) => Layer(new ConstantPad1d(c.Ints("padding", 2), c.Float("value"))));
         OpRegistry.Add("ConstantPad2d", (c, _) => Layer(new ConstantPad2d(c.Ints("padding", 4), c.Float("value"))));
+        OpRegistry.Add("ConstantPad3d", (c, _) => Layer(new ConstantPad3d(c.Ints("padding", 6), c.Float("value"))));
+        OpRegistry.Add("ReflectionPad1d", (c, _) => Layer(new ReflectionPad1d(c.Ints("padding", 2))));
         OpRegistry.Add("ReflectionPad2d", (c, _) => Layer(new ReflectionPad2d(c.Ints("padding", 4))));
+        OpRegistry.Add("ReflectionPad3d", (c, _) => Layer(new ReflectionPad3d(c.Ints("padding", 6))));
+        OpRegistry.Add("ReplicationPad1d", (c, _) => Layer(new ReplicationPad1d(c.Ints("padding", 2))));
         OpRegistry.Add("ReplicationPad2d", (c, _) => Layer(new ReplicationPad2d(c.Ints("padding", 4))));
+        OpRegistry.Add("ReplicationPad3d", (c, _) => Layer(new ReplicationPad3d(c.Ints("padding", 6))));
 
         OpRegistry.Add("Flatten", (c, _) => Layer(new Flatten(c.Int("start_dim", 1), c.Int("end_dim", -1))));
         OpRegistry.Add("Unflatten", (c, _) => Layer(new Unflatten(c.Int("dim"), c.Ints("unflattened_size"))));
