@@ -13,13 +13,13 @@ public static class Workloads
         new("gemm_1024", () => Gemm(1024, 1024, 1024), 2.0 * 1024 * 1024 * 1024),
         new("gemm_4096x1024x256", () => Gemm(4096, 1024, 256), 2.0 * 4096 * 1024 * 256),
         new("mlp_784_512_256_10_b128_train", Mlp),
-        new("lenet5_b64_train", null),
-        new("conv3x3_64_64_32x32_b32_train", null),
-        new("conv_transpose_64_32_k4s2_b16_train", null),
+        new("lenet5_b64_train", LeNet),
+        new("conv3x3_64_64_32x32_b32_train", () => ConvTrain(new Conv2d(64, 64, 3, padding: 1), [32, 64, 32, 32])),
+        new("conv_transpose_64_32_k4s2_b16_train", () => ConvTrain(new ConvTranspose2d(64, 32, 4, stride: 2, padding: 1), [16, 64, 16, 16])),
         new("resnet_basicblock_64_32x32_b16_train", null),
-        new("depthwise_separable_64_128_32x32_b32_train", null),
+        new("depthwise_separable_64_128_32x32_b32_train", () => ConvTrain(new Sequential(new Conv2d(64, 64, 3, padding: 1, groups: 64), new Conv2d(64, 128, 1)), [32, 64, 32, 32])),
         new("batchnorm2d_64_32x32_b32_train", null),
-        new("maxpool2x2_64_32x32_b32_train", null),
+        new("maxpool2x2_64_32x32_b32_train", MaxPool),
         new("lstm_64_256_t50_b32_train", null),
         new("gru_64_256_t50_b32_train", null),
         new("lstm_16_32_t100_b1_infer", null),
@@ -63,6 +63,29 @@ public static class Workloads
         var model = new Sequential(new Linear(784, 512), new ReLU(), new Linear(512, 256), new ReLU(), new Linear(256, 10));
         var x = Tensor.Randn([128, 784]); var y = Tensor.RandInt(10, [128]);
         return TrainStep(model, () => F.CrossEntropy(model.Forward(x), y));
+    }
+
+    private static Action LeNet()
+    {
+        Generator.ManualSeed(0);
+        var model = Tessera.Models.ModelZoo.LeNet5(10);
+        var x = Tensor.Randn([64, 1, 28, 28]); var y = Tensor.RandInt(10, [64]);
+        return TrainStep(model, () => F.CrossEntropy(model.Forward(x), y));
+    }
+
+    /// <summary>A layer trained on loss mean(y²) of a standard-normal input that needs no gradient.</summary>
+    private static Action ConvTrain(Module model, int[] shape)
+    {
+        Generator.ManualSeed(0);
+        var x = Tensor.Randn(shape);
+        return TrainStep(model, () => F.Mean(F.Square(model.Forward(x))));
+    }
+
+    private static Action MaxPool()
+    {
+        var pool = new MaxPool2d(2);
+        var x = Tensor.Randn([32, 64, 32, 32]).RequiresGrad_();
+        return () => { x.Grad = null; F.Mean(F.Square(pool.Forward(x))).Backward(); };
     }
 
     private static Action EmbeddingSoftmax()

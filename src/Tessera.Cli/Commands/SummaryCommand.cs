@@ -21,9 +21,9 @@ public static class SummaryCommand
         var input = ModelZoo.InputShape(name);
         var rows = ModelSummary.Summarize(m, input);
         var t = new Table().AddColumns("#", "layer", "output shape", "parameters", "FLOPs");
-        t.Title = new TableTitle($"{name}: {ModelZoo.Description(name)} — input [1, {string.Join(", ", input)}]");
+        t.Title = new TableTitle(Markup.Escape($"{name}: {ModelZoo.Description(name)} — input [1, {string.Join(", ", input)}]"));
         foreach (var r in rows)
-            t.AddRow(r.Name, Markup.Escape(r.Type), "[" + string.Join(", ", r.OutputShape) + "]", r.Parameters.ToString("N0"), r.Flops.ToString("N0"));
+            t.AddRow(r.Name, Markup.Escape(r.Type), Markup.Escape("[" + string.Join(", ", r.OutputShape) + "]"), r.Parameters.ToString("N0"), r.Flops.ToString("N0"));
         t.AddRow("", "[bold]total[/]", "", rows.Sum(r => r.Parameters).ToString("N0"), rows.Sum(r => r.Flops).ToString("N0"));
         AnsiConsole.Write(t);
         return 0;

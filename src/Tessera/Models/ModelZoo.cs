@@ -11,6 +11,7 @@ public static class ModelZoo
     private static readonly Dictionary<string, (Func<int, Module> Make, int[] Input, string Description)> Builders = new()
     {
         ["mlp"] = (classes => Mlp(784, [512, 256], classes), [1, 28, 28], "784→512→256→classes, ReLU"),
+        ["lenet5"] = (LeNet5, [1, 28, 28], "LeNet-5 (LeCun et al. 1998) with ReLU and max pooling, 28×28 input"),
     };
 
     /// <summary>Registers a model (used by families that add architectures).</summary>
@@ -24,6 +25,15 @@ public static class ModelZoo
         => Builders.TryGetValue(name, out var b) ? (int[])b.Input.Clone() : throw new ArgumentException($"unknown model '{name}' (known: {string.Join(", ", Names)})");
 
     public static string Description(string name) => Builders.TryGetValue(name, out var b) ? b.Description : "";
+
+    /// <summary>
+    /// LeNet-5 (LeCun et al. 1998) as in WORKLOADS.md: Conv(1,6,5,pad 2), ReLU, MaxPool 2; Conv(6,16,5), ReLU, MaxPool 2;
+    /// Flatten; Linear 400→120→84→classes with ReLU. Input [N, 1, 28, 28].
+    /// </summary>
+    public static Sequential LeNet5(int classes) => new(
+        new Conv2d(1, 6, 5, padding: 2), new ReLU(), new MaxPool2d(2),
+        new Conv2d(6, 16, 5), new ReLU(), new MaxPool2d(2), new Flatten(),
+        new Linear(16 * 5 * 5, 120), new ReLU(), new Linear(120, 84), new ReLU(), new Linear(84, classes));
 
     /// <summary>A multi-layer perceptron on flattened inputs: Flatten, then Linear+ReLU per hidden size, then Linear to the classes.</summary>
     public static Sequential Mlp(int inputs, int[] hidden, int classes)

@@ -5,7 +5,7 @@ namespace Tessera.NN;
 /// y[n, o] = bias[o] + Σ_c weight[o, c] ⋆ xpad[n, g·Cin/G + c], a cross-correlation of each output channel's filter
 /// with the input channels of its group. Weight [out, in/groups, k…], bias [out].
 /// </summary>
-public abstract class ConvNd : Module
+public abstract class ConvNd : Module, Models.IFlopCounter
 {
     public int InChannels { get; }
     public int OutChannels { get; }
@@ -58,6 +58,13 @@ public abstract class ConvNd : Module
         var pad = new int[2 * dims];
         for (int i = 0; i < dims; i++) { pad[2 * (dims - 1 - i)] = _padBefore[i]; pad[2 * (dims - 1 - i) + 1] = _padAfter[i]; }
         return F.ConvCore(F.Pad(x, pad, PaddingMode, 0f, Name), Weight, Bias, Stride, zeros, zeros, Dilation, Groups, Name);
+    }
+
+    /// <summary>2·(in/groups)·Πk multiply-adds per output element, plus the bias adds.</summary>
+    public long Flops(int[] inputShape, int[] outputShape)
+    {
+        long perOutput = 2L * (InChannels / Groups) * KernelSize.Aggregate(1L, (a, k) => a * k) - (Bias == null ? 1 : 0);
+        return ShapeUtil.Numel(outputShape) * perOutput;
     }
 
     public override string ExtraRepr()
