@@ -1,28 +1,54 @@
-using System.Numerics.Tensors;
-
 namespace Tessera.Kernels;
 
 /// <summary>
 /// General matrix multiply, row-major: C = alpha·op(A)·op(B) + beta·C, with op(X) = X or Xᵀ.
 /// op(A) is m×k, op(B) is k×n, C is m×n; lda/ldb/ldc are the row strides of the stored matrices.
 /// </summary>
+/// <remarks>
+/// Packed, cache-blocked and register-blocked after Goto &amp; van de Geijn (2008) and BLIS (see <see cref="GemmDriver"/>),
+/// with AVX-512, AVX2+FMA or scalar micro-kernels (<see cref="GemmMicroKernel"/>); products with at most four rows or
+/// columns skip packing (<see cref="GemmSmall"/>). Large products use all cores; small ones stay on the calling thread.
+/// Thread-safe: all scratch memory is per call (pooled).
+/// </remarks>
 public static class Gemm
 {
     public static void Multiply(bool transA, bool transB, int m, int n, int k, float alpha,
         ReadOnlySpan<float> a, int lda, ReadOnlySpan<float> b, int ldb, float beta, Span<float> c, int ldc)
     {
         Validate(transA, transB, m, n, k, a.Length, lda, b.Length, ldb, c.Length, ldc);
+        Run(GemmMicroKernel.Best, transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
+    }
+
+    /// <summary><see cref="Multiply"/> on a chosen ISA (≤ <see cref="GemmMicroKernel.Best"/>), so tests can cover every kernel on one machine.</summary>
+    internal static unsafe void Run(GemmIsa isa, bool transA, bool transB, int m, int n, int k, float alpha,
+        ReadOnlySpan<float> a, int lda, ReadOnlySpan<float> b, int ldb, float beta, Span<float> c, int ldc)
+    {
+        if (!GemmMicroKernel.IsSupported(isa)) throw new PlatformNotSupportedException($"Gemm: {isa} is not supported on this CPU");
+        if (m == 0 || n == 0) return;
+        fixed (float* pa = a, pb = b, pc = c)
+        {
+            if (k == 0 || alpha == 0)
+            {
+                // As in BLAS, A and B are not read at all: C = beta·C (beta = 0 clears, even NaN).
+                Scale(pc, m, n, ldc, beta);
+                return;
+            }
+            var op = new GemmOperands(pa, transA ? 1 : lda, transA ? lda : 1, pb, transB ? 1 : ldb, transB ? ldb : 1,
+                pc, ldc, 1, m, n, k, alpha, beta);
+            if (m <= GemmSmall.MaxRows) GemmSmall.Run(isa, op);
+            else if (n <= GemmSmall.MaxRows) GemmSmall.Run(isa, op.Transposed());
+            else GemmDriver.Run(isa, op);
+        }
+    }
+
+    private static unsafe void Scale(float* c, int m, int n, int ldc, float beta)
+    {
+        if (beta == 1) return;
         for (int i = 0; i < m; i++)
         {
-            var crow = c.Slice(i * ldc, n);
-            if (beta == 0) crow.Clear(); else if (beta != 1) TensorPrimitives.Multiply(crow, beta, crow);
-            for (int p = 0; p < k; p++)
-            {
-                float av = alpha * (transA ? a[p * lda + i] : a[i * lda + p]);
-                if (av == 0) continue;
-                if (!transB) TensorPrimitives.MultiplyAdd(b.Slice(p * ldb, n), av, crow, crow);
-                else for (int j = 0; j < n; j++) crow[j] += av * b[j * ldb + p];
-            }
+            var row = new Span<float>(c + (nint)i * ldc, n);
+            if (beta == 0) row.Clear();
+            else System.Numerics.Tensors.TensorPrimitives.Multiply(row, beta, row);
         }
     }
 
