@@ -18,7 +18,7 @@ public static class TrainCommand
         var model = new Option<string>("--model") { Description = "Model name: " + string.Join(", ", ModelZoo.Names), DefaultValueFactory = _ => "lenet5" };
         var dataset = new Option<string>("--dataset") { Description = "digits (embedded, default), mnist, fashion-mnist", DefaultValueFactory = _ => "digits" };
         var dataDir = new Option<string?>("--data-dir") { Description = "Folder with the dataset's files (mnist, fashion-mnist)" };
-        var epochs = new Option<int>("--epochs") { Description = "Number of epochs", DefaultValueFactory = _ => 3 };
+        var epochs = new Option<int>("--epochs") { Description = "Number of epochs", DefaultValueFactory = _ => 5 };
         var batch = new Option<int>("--batch-size") { Description = "Mini-batch size", DefaultValueFactory = _ => 64 };
         var optimizer = new Option<string>("--optimizer") { Description = "sgd, adam, adamw, rmsprop, adagrad, adadelta", DefaultValueFactory = _ => "adam" };
         var lr = new Option<double?>("--lr") { Description = "Learning rate (default: the optimizer's usual one)" };
