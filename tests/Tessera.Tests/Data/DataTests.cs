@@ -116,3 +116,34 @@ public class DataTests : IDisposable
         Assert.Equal(0, v.Average(), 4);
     }
 }
+
+public class SyntheticSequenceTests
+{
+    [Fact]
+    public void AddingProblemTargetsAreTheSumOfTheTwoMarkedValues()
+    {
+        var ds = SyntheticSequences.AddingProblem(50, 20, 1);
+        var x = ds.X.ToArray(); var y = ds.Y.ToArray();
+        for (int n = 0; n < 50; n++)
+        {
+            float sum = 0; int marks = 0;
+            for (int t = 0; t < 20; t++) if (x[(n * 20 + t) * 2 + 1] == 1) { sum += x[(n * 20 + t) * 2]; marks++; }
+            Assert.Equal(2, marks);
+            Assert.Equal(sum, y[n], 5);
+        }
+    }
+
+    [Fact]
+    public void ReverseDigitsTargetsAreReversedAndTerminated()
+    {
+        var (src, tgt) = SyntheticSequences.ReverseDigits(20, 2, 6, 3);
+        var s = src.ToLongArray(); var t = tgt.ToLongArray();
+        for (int n = 0; n < 20; n++)
+        {
+            var seq = s.Skip(n * 6).Take(6).TakeWhile(v => v != SyntheticSequences.Pad).ToArray();
+            var rev = t.Skip(n * 7).Take(seq.Length).ToArray();
+            Assert.Equal(seq.Reverse(), rev);
+            Assert.Equal(SyntheticSequences.End, t[n * 7 + seq.Length]);
+        }
+    }
+}
