@@ -262,4 +262,31 @@ public class ConvKernelTests
             Assert.Equal(i >= 0 && i < inSize, o >= lo && o < hi);
         }
     }
+
+    [Fact]
+    public void MaxPoolPropagatesNaNAndPointsAllMinusInfinityWindowsAtAnInput()
+    {
+        float[] x = [1, float.NaN, 3, 2, float.NegativeInfinity, float.NegativeInfinity];
+        var axis = PoolAxis.Sliding(6, 3, 2, 2, 0, 1, true);
+        var y = new float[3]; var arg = new int[3];
+        Pool.Max(x, y, arg, PoolAxis.Unit, PoolAxis.Unit, axis);
+        Assert.True(float.IsNaN(y[0])); Assert.Equal(1, arg[0]);
+        Assert.Equal(3f, y[1]); Assert.Equal(2, arg[1]);
+        Assert.Equal(float.NegativeInfinity, y[2]); Assert.Equal(4, arg[2]);
+    }
+
+    [Theory]
+    [InlineData(1)] [InlineData(7)] [InlineData(33)] [InlineData(257)]
+    public void RowOperationsMatchNaive(int n)
+    {
+        var a = Rand(n, 20); var b = Rand(n, 21);
+        var y = (float[])b.Clone(); Vec.Axpy(0.5f, a, y);
+        for (int i = 0; i < n; i++) Assert.Equal(b[i] + 0.5f * a[i], y[i], 5);
+        y = (float[])b.Clone(); Vec.Add(a, y);
+        for (int i = 0; i < n; i++) Assert.Equal(b[i] + a[i], y[i], 5);
+        y = (float[])b.Clone(); Vec.AddScalar(-1.5f, y);
+        for (int i = 0; i < n; i++) Assert.Equal(b[i] - 1.5f, y[i], 5);
+        Close(Dot(a, b), Vec.Dot(a, b));
+        Close(a.Sum(v => (double)v), Vec.Sum(a));
+    }
 }
