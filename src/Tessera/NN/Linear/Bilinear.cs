@@ -25,16 +25,3 @@ public sealed class Bilinear : Module
     public Tensor Forward(Tensor x1, Tensor x2) => F.Bilinear(x1, x2, Weight, Bias);
     public override string ExtraRepr() => $"in1_features={In1Features}, in2_features={In2Features}, out_features={OutFeatures}, bias={Bias != null}";
 }
-
-/// <summary>Returns its input unchanged.</summary>
-public sealed class Identity : Module
-{
-    public override Tensor Forward(Tensor x) => x;
-}
-
-/// <summary>Flattens dims start..end (default 1..−1), as nn.Flatten.</summary>
-public sealed class Flatten(int startDim = 1, int endDim = -1) : Module
-{
-    public override Tensor Forward(Tensor x) => F.Flatten(x, startDim, endDim);
-    public override string ExtraRepr() => $"start_dim={startDim}, end_dim={endDim}";
-}
