@@ -6,7 +6,7 @@ namespace Tessera.Kernels;
 /// Fused batch-normalisation kernels over x seen as [N, C, S] (S = product of the spatial dims, 1 for [N, C]):
 /// per-channel statistics in one pass, the normalise-scale-shift in one pass, and the closed-form backward in one
 /// reduction pass plus one write pass (Ioffe &amp; Szegedy 2015, Sec. 3). Sums accumulate in float64 (float32 lanes
-/// widened), shifted by the channel's first value so that E[x²] − E[x]² does not cancel when |mean| ≫ std.
+/// widened before any arithmetic), shifted by the channel's first value so that E[x²] − E[x]² does not cancel when |mean| ≫ std.
 /// Channels run in parallel for large inputs; the buffers are arrays because the channels are split across threads.
 /// </summary>
 public static class BatchNorm
@@ -35,7 +35,8 @@ public static class BatchNorm
     {
         Work.For(c, (long)n * c * s, ch =>
         {
-            float m = (float)center[ch], a = scale[ch], b = offset[ch];
+            // (x − μ)·a + b with μ = m + μ_lo split so that x − m is exact near μ (Sterbenz) and μ_lo moves into b.
+            float m = (float)center[ch], a = scale[ch], b = (float)(offset[ch] - (center[ch] - m) * a);
             for (int i = 0; i < n; i++)
             {
                 int o = (i * c + ch) * s;
@@ -57,7 +58,7 @@ public static class BatchNorm
                 var (sg, sgx) = GradSums(g.AsSpan(o, s), x.AsSpan(o, s), m);
                 a += sg; b += sgx;
             }
-            sumG[ch] = a; sumGX[ch] = b;
+            sumG[ch] = a; sumGX[ch] = b - (center[ch] - m) * a;   // Σ g·(x − μ) = Σ g·(x − m) − (μ − m)·Σ g
         });
     }
 
@@ -66,7 +67,7 @@ public static class BatchNorm
     {
         Work.For(c, (long)n * c * s, ch =>
         {
-            float m = (float)center[ch], p = ga[ch], q = xa[ch], r = add[ch];
+            float m = (float)center[ch], p = ga[ch], q = xa[ch], r = (float)(add[ch] - (center[ch] - m) * q);
             for (int i = 0; i < n; i++)
             {
                 int o = (i * c + ch) * s;
@@ -90,16 +91,17 @@ public static class BatchNorm
         int i = 0;
         if (Vector.IsHardwareAccelerated && v.Length >= Vector<float>.Count)
         {
-            var vs = new Vector<float>(shift);
+            var vs = new Vector<double>(shift);
             Vector<double> s0 = Vector<double>.Zero, s1 = Vector<double>.Zero, q0 = Vector<double>.Zero, q1 = Vector<double>.Zero;
             for (; i <= v.Length - Vector<float>.Count; i += Vector<float>.Count)
             {
-                Vector.Widen(new Vector<float>(v[i..]) - vs, out var lo, out var hi);
+                Vector.Widen(new Vector<float>(v[i..]), out var lo, out var hi);
+                lo -= vs; hi -= vs;
                 s0 += lo; s1 += hi; q0 += lo * lo; q1 += hi * hi;
             }
             sum = Vector.Sum(s0 + s1); sumSq = Vector.Sum(q0 + q1);
         }
-        for (; i < v.Length; i++) { double d = v[i] - shift; sum += d; sumSq += d * d; }
+        for (; i < v.Length; i++) { double d = (double)v[i] - shift; sum += d; sumSq += d * d; }
         return (sum, sumSq);
     }
 
@@ -110,17 +112,17 @@ public static class BatchNorm
         int i = 0;
         if (Vector.IsHardwareAccelerated && g.Length >= Vector<float>.Count)
         {
-            var vm = new Vector<float>(center);
+            var vm = new Vector<double>(center);
             Vector<double> a0 = Vector<double>.Zero, a1 = Vector<double>.Zero, b0 = Vector<double>.Zero, b1 = Vector<double>.Zero;
             for (; i <= g.Length - Vector<float>.Count; i += Vector<float>.Count)
             {
                 Vector.Widen(new Vector<float>(g[i..]), out var g0, out var g1);
-                Vector.Widen(new Vector<float>(x[i..]) - vm, out var x0, out var x1);
-                a0 += g0; a1 += g1; b0 += g0 * x0; b1 += g1 * x1;
+                Vector.Widen(new Vector<float>(x[i..]), out var x0, out var x1);
+                a0 += g0; a1 += g1; b0 += g0 * (x0 - vm); b1 += g1 * (x1 - vm);
             }
             sg = Vector.Sum(a0 + a1); sgx = Vector.Sum(b0 + b1);
         }
-        for (; i < g.Length; i++) { sg += g[i]; sgx += (double)g[i] * (x[i] - center); }
+        for (; i < g.Length; i++) { sg += g[i]; sgx += (double)g[i] * ((double)x[i] - center); }
         return (sg, sgx);
     }
 

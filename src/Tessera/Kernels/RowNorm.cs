@@ -17,10 +17,11 @@ public static class RowNorm
             var xs = x.AsSpan(r * m, m);
             float shift = xs[0];
             var (sum, sumSq) = BatchNorm.ShiftedSums(xs, shift);
-            double d = sum / m, variance = Math.Max(0, sumSq / m - d * d);
-            float inv = (float)(1 / Math.Sqrt(variance + eps));
+            double d = sum / m, variance = Math.Max(0, sumSq / m - d * d), mean = shift + d;
+            float inv = (float)(1 / Math.Sqrt(variance + eps)), center = (float)mean;
             invStd[r] = inv;
-            BatchNorm.AffineOfCentered(xs, (float)(shift + d), inv, 0f, y.AsSpan(r * m, m));
+            // x − μ as (x − center) − (μ − center): the first difference is exact near μ, the rest moves into the offset.
+            BatchNorm.AffineOfCentered(xs, center, inv, (float)(-(mean - center) * inv), y.AsSpan(r * m, m));
         });
     }
 
