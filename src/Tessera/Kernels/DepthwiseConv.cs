@@ -1,11 +1,9 @@
-using System.Numerics.Tensors;
-
 namespace Tessera.Kernels;
 
 /// <summary>
 /// Direct depthwise convolution (groups = input channels, MobileNet's depthwise layer; Howard et al. 2017): output
 /// channel c·M + m filters input channel c alone. Lowered to im2col + GEMM each group would be a tiny M×taps
-/// matrix product, so here every tap is one scaled row add (stride 1 runs as a SIMD multiply-add over the row).
+/// matrix product, so here every tap is one scaled row add (stride 1 runs as a SIMD multiply-add over the row, <see cref="Vec"/>).
 /// One sample; x [C, InPlane], weight [C·M, taps], y [C·M, OutPlane].
 /// </summary>
 public static class DepthwiseConv
@@ -33,7 +31,7 @@ public static class DepthwiseConv
                         if ((uint)ih >= (uint)w.IH) continue;
                         var yr = yo.Slice((od * w.OH + oh) * w.OW + lo, hi - lo);
                         var xr = xc.Slice((id * w.IH + ih) * w.IW);
-                        if (w.SW == 1) TensorPrimitives.MultiplyAdd(xr.Slice(lo + offW, hi - lo), wv, yr, yr);
+                        if (w.SW == 1) Vec.Axpy(wv, xr.Slice(lo + offW, hi - lo), yr);
                         else for (int j = 0; j < yr.Length; j++) yr[j] += wv * xr[(lo + j) * w.SW + offW];
                     }
                 }
@@ -64,7 +62,7 @@ public static class DepthwiseConv
                         if ((uint)ih >= (uint)w.IH) continue;
                         var gr = dyo.Slice((od * w.OH + oh) * w.OW + lo, hi - lo);
                         var xr = dxc.Slice((id * w.IH + ih) * w.IW);
-                        if (w.SW == 1) { var d = xr.Slice(lo + offW, hi - lo); TensorPrimitives.MultiplyAdd(gr, wv, d, d); }
+                        if (w.SW == 1) Vec.Axpy(wv, gr, xr.Slice(lo + offW, hi - lo));
                         else for (int j = 0; j < gr.Length; j++) xr[(lo + j) * w.SW + offW] += wv * gr[j];
                     }
                 }
@@ -95,7 +93,7 @@ public static class DepthwiseConv
                         if ((uint)ih >= (uint)w.IH) continue;
                         var gr = dyo.Slice((od * w.OH + oh) * w.OW + lo, hi - lo);
                         var xr = xc.Slice((id * w.IH + ih) * w.IW);
-                        if (w.SW == 1) acc += TensorPrimitives.Dot(gr, xr.Slice(lo + offW, hi - lo));
+                        if (w.SW == 1) acc += Vec.Dot(gr, xr.Slice(lo + offW, hi - lo));
                         else for (int j = 0; j < gr.Length; j++) acc += gr[j] * xr[(lo + j) * w.SW + offW];
                     }
                 }

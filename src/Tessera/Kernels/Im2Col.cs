@@ -1,5 +1,3 @@
-using System.Numerics.Tensors;
-
 namespace Tessera.Kernels;
 
 /// <summary>
@@ -77,8 +75,7 @@ public static class Im2Col
                                 var dst = xc.Slice((id * w.IH + ih) * w.IW);
                                 if (w.SW == 1)
                                 {
-                                    var d = dst.Slice(wLo + offW, wHi - wLo);
-                                    TensorPrimitives.Add(d, srow[wLo..wHi], d);
+                                    Vec.Add(srow[wLo..wHi], dst.Slice(wLo + offW, wHi - wLo));
                                 }
                                 else for (int ow = wLo; ow < wHi; ow++) dst[ow * w.SW + offW] += srow[ow];
                             }

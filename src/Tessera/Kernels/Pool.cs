@@ -1,5 +1,3 @@
-using System.Numerics.Tensors;
-
 namespace Tessera.Kernels;
 
 /// <summary>
@@ -65,23 +63,37 @@ public static class Pool
     /// </summary>
     public static void Max(ReadOnlySpan<float> x, Span<float> y, Span<int> argmax, PoolAxis d, PoolAxis h, PoolAxis w)
     {
-        int o = 0;
-        for (int od = 0; od < d.Out; od++)
-            for (int oh = 0; oh < h.Out; oh++)
-                for (int ow = 0; ow < w.Out; ow++, o++)
+        // Locals, not fields: the stores to y and argmax would otherwise make the JIT reload every table.
+        int[] dFirst = d.First, dCount = d.Count, hFirst = h.First, hCount = h.Count, wFirst = w.First, wCount = w.Count;
+        int dStep = d.Step, hStep = h.Step, wStep = w.Step, hIn = h.In, wIn = w.In, dOut = d.Out, hOut = h.Out, wOut = w.Out, o = 0;
+        for (int od = 0; od < dOut; od++)
+            for (int oh = 0; oh < hOut; oh++)
+                for (int ow = 0; ow < wOut; ow++, o++)
                 {
-                    float best = float.NegativeInfinity; int bi = -1;
-                    for (int a = 0, id = d.First[od]; a < d.Count[od]; a++, id += d.Step)
-                        for (int b = 0, ih = h.First[oh]; b < h.Count[oh]; b++, ih += h.Step)
+                    // The index starts at the window's first input, so an all −∞ window still points at an input.
+                    int d0 = dFirst[od], dn = dCount[od], h0 = hFirst[oh], hn = hCount[oh], w0 = wFirst[ow], wn = wCount[ow];
+                    float best = float.NegativeInfinity;
+                    int bi = dn > 0 && hn > 0 && wn > 0 ? (d0 * hIn + h0) * wIn + w0 : -1;
+                    float check = 0;   // NaN if any input is (or if +∞ and −∞ meet: a harmless rescan)
+                    for (int a = 0, id = d0; a < dn; a++, id += dStep)
+                        for (int b = 0, ih = h0; b < hn; b++, ih += hStep)
                         {
-                            int row = (id * h.In + ih) * w.In;
-                            for (int c = 0, iw = w.First[ow]; c < w.Count[ow]; c++, iw += w.Step)
+                            int row = (id * hIn + ih) * wIn + w0;
+                            for (int c = 0; c < wn; c++)
                             {
-                                float v = x[row + iw];
-                                if (v > best || float.IsNaN(v) || bi < 0) { best = v; bi = row + iw; if (float.IsNaN(v)) goto done; }
+                                int at = row + c * wStep;
+                                float v = x[at];
+                                if (v > best) { best = v; bi = at; }
+                                check += v;
                             }
                         }
-                    done:
+                    // PyTorch lets a NaN take the place too (so NaN propagates, at the last NaN's index); kept off the
+                    // hot loop, where the extra test would cost a third of the time.
+                    if (float.IsNaN(check))
+                        for (int a = 0, id = d0; a < dn; a++, id += dStep)
+                            for (int b = 0, ih = h0; b < hn; b++, ih += hStep)
+                                for (int c = 0, at = (id * hIn + ih) * wIn + w0; c < wn; c++, at += wStep)
+                                    if (float.IsNaN(x[at])) { best = x[at]; bi = at; }
                     y[o] = best; argmax[o] = bi;
                 }
     }
@@ -96,6 +108,8 @@ public static class Pool
     public static void Avg(ReadOnlySpan<float> x, Span<float> y, PoolAxis d, PoolAxis h, PoolAxis w, double? divisorOverride = null)
     {
         int o = 0;
+        bool fixedDivisor = divisorOverride.HasValue;
+        double div = divisorOverride ?? 0;
         for (int od = 0; od < d.Out; od++)
             for (int oh = 0; oh < h.Out; oh++)
                 for (int ow = 0; ow < w.Out; ow++, o++)
@@ -105,10 +119,10 @@ public static class Pool
                         for (int b = 0, ih = h.First[oh]; b < h.Count[oh]; b++, ih += h.Step)
                         {
                             int row = (id * h.In + ih) * w.In;
-                            if (w.Step == 1) s += TensorPrimitives.Sum(x.Slice(row + w.First[ow], w.Count[ow]));
+                            if (w.Step == 1) s += Vec.Sum(x.Slice(row + w.First[ow], w.Count[ow]));
                             else for (int c = 0, iw = w.First[ow]; c < w.Count[ow]; c++, iw += w.Step) s += x[row + iw];
                         }
-                    y[o] = (float)(s / (divisorOverride ?? d.Divisor[od] * h.Divisor[oh] * w.Divisor[ow]));
+                    y[o] = (float)(s / (fixedDivisor ? div : d.Divisor[od] * h.Divisor[oh] * w.Divisor[ow]));
                 }
     }
 
@@ -116,16 +130,18 @@ public static class Pool
     public static void AvgBackward(ReadOnlySpan<float> dy, Span<float> dx, PoolAxis d, PoolAxis h, PoolAxis w, double? divisorOverride = null)
     {
         int o = 0;
+        bool fixedDivisor = divisorOverride.HasValue;
+        double div = divisorOverride ?? 0;
         for (int od = 0; od < d.Out; od++)
             for (int oh = 0; oh < h.Out; oh++)
                 for (int ow = 0; ow < w.Out; ow++, o++)
                 {
-                    float g = (float)(dy[o] / (divisorOverride ?? d.Divisor[od] * h.Divisor[oh] * w.Divisor[ow]));
+                    float g = (float)(dy[o] / (fixedDivisor ? div : d.Divisor[od] * h.Divisor[oh] * w.Divisor[ow]));
                     for (int a = 0, id = d.First[od]; a < d.Count[od]; a++, id += d.Step)
                         for (int b = 0, ih = h.First[oh]; b < h.Count[oh]; b++, ih += h.Step)
                         {
                             int row = (id * h.In + ih) * w.In;
-                            if (w.Step == 1) { var s = dx.Slice(row + w.First[ow], w.Count[ow]); TensorPrimitives.Add(s, g, s); }
+                            if (w.Step == 1) Vec.AddScalar(g, dx.Slice(row + w.First[ow], w.Count[ow]));
                             else for (int c = 0, iw = w.First[ow]; c < w.Count[ow]; c++, iw += w.Step) dx[row + iw] += g;
                         }
                 }

@@ -1,5 +1,3 @@
-using System.Numerics.Tensors;
-
 namespace Tessera.Kernels;
 
 /// <summary>
@@ -13,6 +11,16 @@ public static class Resample
     public static void Forward(ReadOnlySpan<float> x, Span<float> y, int outer, int length, int inner, ReadOnlySpan<int> i0, ReadOnlySpan<int> i1, ReadOnlySpan<float> lambda)
     {
         int outLen = i0.Length;
+        if (inner == 1)
+        {
+            for (int o = 0; o < outer; o++)
+            {
+                var src = x.Slice(o * length, length);
+                var dst = y.Slice(o * outLen, outLen);
+                for (int j = 0; j < outLen; j++) dst[j] = (1 - lambda[j]) * src[i0[j]] + lambda[j] * src[i1[j]];
+            }
+            return;
+        }
         for (int o = 0; o < outer; o++)
         {
             var src = x.Slice(o * length * inner, length * inner);
@@ -24,9 +32,9 @@ public static class Resample
                 float l = lambda[j];
                 if (l == 0f) { a.CopyTo(row); continue; }
                 var b = src.Slice(i1[j] * inner, inner);
-                if (inner == 1) { row[0] = (1 - l) * a[0] + l * b[0]; continue; }
-                TensorPrimitives.Multiply(a, 1 - l, row);
-                TensorPrimitives.MultiplyAdd(b, l, row, row);
+                row.Clear();
+                Vec.Axpy(1 - l, a, row);
+                Vec.Axpy(l, b, row);
             }
         }
     }
@@ -35,6 +43,16 @@ public static class Resample
     public static void Backward(ReadOnlySpan<float> dy, Span<float> dx, int outer, int length, int inner, ReadOnlySpan<int> i0, ReadOnlySpan<int> i1, ReadOnlySpan<float> lambda)
     {
         int outLen = i0.Length;
+        if (inner == 1)
+        {
+            for (int o = 0; o < outer; o++)
+            {
+                var src = dy.Slice(o * outLen, outLen);
+                var dst = dx.Slice(o * length, length);
+                for (int j = 0; j < outLen; j++) { dst[i0[j]] += (1 - lambda[j]) * src[j]; dst[i1[j]] += lambda[j] * src[j]; }
+            }
+            return;
+        }
         for (int o = 0; o < outer; o++)
         {
             var src = dy.Slice(o * outLen * inner, outLen * inner);
@@ -44,10 +62,9 @@ public static class Resample
                 var g = src.Slice(j * inner, inner);
                 var a = dst.Slice(i0[j] * inner, inner);
                 float l = lambda[j];
-                if (l == 0f) { TensorPrimitives.Add(a, g, a); continue; }
-                var b = dst.Slice(i1[j] * inner, inner);
-                TensorPrimitives.MultiplyAdd(g, 1 - l, a, a);
-                TensorPrimitives.MultiplyAdd(g, l, b, b);
+                if (l == 0f) { Vec.Add(g, a); continue; }
+                Vec.Axpy(1 - l, g, a);
+                Vec.Axpy(l, g, dst.Slice(i1[j] * inner, inner));
             }
         }
     }

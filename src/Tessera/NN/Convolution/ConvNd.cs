@@ -63,7 +63,8 @@ public abstract class ConvNd : Module
     public override string ExtraRepr()
     {
         var s = $"{InChannels}, {OutChannels}, kernel_size={ShapeUtil.Format(KernelSize)}, stride={ShapeUtil.Format(Stride)}";
-        if (Padding.Mode != null || _padBefore.Any(p => p != 0)) s += $", padding={Padding}";
+        if (Padding.Mode != null) s += $", padding={Padding}";
+        else if (_padBefore.Any(p => p != 0)) s += $", padding={ShapeUtil.Format(_padBefore)}";
         if (Dilation.Any(d => d != 1)) s += $", dilation={ShapeUtil.Format(Dilation)}";
         if (Groups != 1) s += $", groups={Groups}";
         if (Bias == null) s += ", bias=False";

@@ -1,0 +1,99 @@
+using System.Numerics;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+
+namespace Tessera.Kernels;
+
+/// <summary>
+/// Row operations for the short rows of convolution and pooling kernels (a 7- to 112-wide feature-map row): a plain
+/// SIMD loop with a scalar tail. TensorPrimitives is the choice for long vectors, but its per-call cost dominates at
+/// these lengths, where a kernel makes one call per row and tap.
+/// </summary>
+internal static class Vec
+{
+    /// <summary>y += a·x.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void Axpy(float a, ReadOnlySpan<float> x, Span<float> y)
+    {
+        int n = y.Length, i = 0;
+        if (x.Length < n) throw new ArgumentException("Vec.Axpy: x is shorter than y");
+        ref float xr = ref MemoryMarshal.GetReference(x);
+        ref float yr = ref MemoryMarshal.GetReference(y);
+        if (Vector.IsHardwareAccelerated && n >= Vector<float>.Count)
+        {
+            var va = new Vector<float>(a);
+            for (; i <= n - Vector<float>.Count; i += Vector<float>.Count)
+            {
+                var v = Vector.LoadUnsafe(ref yr, (nuint)i) + va * Vector.LoadUnsafe(ref xr, (nuint)i);
+                v.StoreUnsafe(ref yr, (nuint)i);
+            }
+        }
+        for (; i < n; i++) Unsafe.Add(ref yr, i) += a * Unsafe.Add(ref xr, i);
+    }
+
+    /// <summary>y += x.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void Add(ReadOnlySpan<float> x, Span<float> y)
+    {
+        int n = y.Length, i = 0;
+        if (x.Length < n) throw new ArgumentException("Vec.Add: x is shorter than y");
+        ref float xr = ref MemoryMarshal.GetReference(x);
+        ref float yr = ref MemoryMarshal.GetReference(y);
+        if (Vector.IsHardwareAccelerated && n >= Vector<float>.Count)
+            for (; i <= n - Vector<float>.Count; i += Vector<float>.Count)
+                (Vector.LoadUnsafe(ref yr, (nuint)i) + Vector.LoadUnsafe(ref xr, (nuint)i)).StoreUnsafe(ref yr, (nuint)i);
+        for (; i < n; i++) Unsafe.Add(ref yr, i) += Unsafe.Add(ref xr, i);
+    }
+
+    /// <summary>y += a (every element).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void AddScalar(float a, Span<float> y)
+    {
+        int n = y.Length, i = 0;
+        ref float yr = ref MemoryMarshal.GetReference(y);
+        if (Vector.IsHardwareAccelerated && n >= Vector<float>.Count)
+        {
+            var va = new Vector<float>(a);
+            for (; i <= n - Vector<float>.Count; i += Vector<float>.Count)
+                (Vector.LoadUnsafe(ref yr, (nuint)i) + va).StoreUnsafe(ref yr, (nuint)i);
+        }
+        for (; i < n; i++) Unsafe.Add(ref yr, i) += a;
+    }
+
+    /// <summary>Σ a[i]·b[i] over a's length, in float lanes.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static float Dot(ReadOnlySpan<float> a, ReadOnlySpan<float> b)
+    {
+        int n = a.Length, i = 0;
+        if (b.Length < n) throw new ArgumentException("Vec.Dot: b is shorter than a");
+        ref float ar = ref MemoryMarshal.GetReference(a);
+        ref float br = ref MemoryMarshal.GetReference(b);
+        float s = 0;
+        if (Vector.IsHardwareAccelerated && n >= Vector<float>.Count)
+        {
+            var acc = Vector<float>.Zero;
+            for (; i <= n - Vector<float>.Count; i += Vector<float>.Count)
+                acc += Vector.LoadUnsafe(ref ar, (nuint)i) * Vector.LoadUnsafe(ref br, (nuint)i);
+            s = Vector.Sum(acc);
+        }
+        for (; i < n; i++) s += Unsafe.Add(ref ar, i) * Unsafe.Add(ref br, i);
+        return s;
+    }
+
+    /// <summary>Σ a[i], in float lanes.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static float Sum(ReadOnlySpan<float> a)
+    {
+        int n = a.Length, i = 0;
+        ref float ar = ref MemoryMarshal.GetReference(a);
+        float s = 0;
+        if (Vector.IsHardwareAccelerated && n >= Vector<float>.Count)
+        {
+            var acc = Vector<float>.Zero;
+            for (; i <= n - Vector<float>.Count; i += Vector<float>.Count) acc += Vector.LoadUnsafe(ref ar, (nuint)i);
+            s = Vector.Sum(acc);
+        }
+        for (; i < n; i++) s += Unsafe.Add(ref ar, i);
+        return s;
+    }
+}
