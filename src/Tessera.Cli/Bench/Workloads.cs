@@ -16,9 +16,9 @@ public static class Workloads
         new("lenet5_b64_train", LeNet),
         new("conv3x3_64_64_32x32_b32_train", () => ConvTrain(new Conv2d(64, 64, 3, padding: 1), [32, 64, 32, 32])),
         new("conv_transpose_64_32_k4s2_b16_train", () => ConvTrain(new ConvTranspose2d(64, 32, 4, stride: 2, padding: 1), [16, 64, 16, 16])),
-        new("resnet_basicblock_64_32x32_b16_train", null),
+        new("resnet_basicblock_64_32x32_b16_train", () => ConvTrain(new BasicBlock(64, 64), [16, 64, 32, 32])),
         new("depthwise_separable_64_128_32x32_b32_train", () => ConvTrain(new Sequential(new Conv2d(64, 64, 3, padding: 1, groups: 64), new Conv2d(64, 128, 1)), [32, 64, 32, 32])),
-        new("batchnorm2d_64_32x32_b32_train", null),
+        new("batchnorm2d_64_32x32_b32_train", () => ConvTrain(new BatchNorm2d(64), [32, 64, 32, 32])),
         new("maxpool2x2_64_32x32_b32_train", MaxPool),
         new("lstm_64_256_t50_b32_train", null),
         new("gru_64_256_t50_b32_train", null),
@@ -26,7 +26,7 @@ public static class Workloads
         new("mha_256_h8_l128_b16_train", null),
         new("transformer_encoder_256_h8_ff1024_l128_b16_train", null),
         new("embedding_softmax_v10000_d128_b256_train", EmbeddingSoftmax),
-        new("resnet18_64x64_b8_infer", null),
+        new("resnet18_64x64_b8_infer", ResNet18Infer),
         // Kernel micro-benchmarks for developers tuning kernels (not in WORKLOADS.md).
         new("micro_gemm_skinny_32x1024x1024", () => Gemm(32, 1024, 1024), 2.0 * 32 * 1024 * 1024, "micro"),
         new("micro_gemm_tn_1024x256x4096", () => GemmTransposed(1024, 256, 4096), 2.0 * 1024 * 256 * 4096, "micro"),
@@ -86,6 +86,15 @@ public static class Workloads
         var pool = new MaxPool2d(2);
         var x = Tensor.Randn([32, 64, 32, 32]).RequiresGrad_();
         return () => { x.Grad = null; F.Mean(F.Square(pool.Forward(x))).Backward(); };
+    }
+
+    private static Action ResNet18Infer()
+    {
+        Generator.ManualSeed(0);
+        var model = Tessera.Models.ResNet.ResNet18(10);
+        model.Eval();
+        var x = Tensor.Randn([8, 3, 64, 64]);
+        return () => { using var _ = GradMode.NoGrad(); model.Forward(x); };
     }
 
     private static Action EmbeddingSoftmax()

@@ -12,6 +12,8 @@ public static class ModelZoo
     {
         ["mlp"] = (classes => Mlp(784, [512, 256], classes), [1, 28, 28], "784→512→256→classes, ReLU"),
         ["lenet5"] = (LeNet5, [1, 28, 28], "LeNet-5 (LeCun et al. 1998) with ReLU and max pooling, 28×28 input"),
+        ["resnet8"] = (classes => ResNet.ResNet8(classes), [1, 28, 28], "small ResNet: 3×3 stem, three stages of one basic block (16, 32, 64 channels), 28×28 grey input"),
+        ["resnet18"] = (classes => ResNet.ResNet18(classes, inChannels: 1), [1, 28, 28], "ResNet-18 (He et al. 2016), torchvision layout, grey input"),
     };
 
     /// <summary>Registers a model (used by families that add architectures).</summary>
