@@ -55,7 +55,7 @@ public static class Bleu
         }
         if (matches[1] == 0) return 0;   // no unigram in common: 0 whatever the smoothing (as NLTK)
         var p = Precisions(matches, totals, maxN, smoothing);
-        if (p.Any(x => x == 0)) return 0;
+        if (p.Skip(1).Any(x => x == 0)) return 0;
         double logMean = p.Skip(1).Sum(Math.Log) / maxN;
         double bp = c > r ? 1 : Math.Exp(1 - (double)r / c);
         return bp * Math.Exp(logMean);
