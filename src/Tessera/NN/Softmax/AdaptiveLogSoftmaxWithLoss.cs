@@ -32,8 +32,7 @@ public sealed class AdaptiveLogSoftmaxWithLoss : Module
         {
             int hsz = (int)PyFloorDiv(inFeatures, Math.Pow(divValue, i + 1));
             int osz = Cutoffs[i + 1] - Cutoffs[i];
-            if (hsz <= 0) throw new ArgumentException($"{me}: div_value {divValue} leaves cluster {i} with a projection of size {hsz}");
-            Tail.Add(new Sequential(new Linear(inFeatures, hsz, bias: false), new Linear(hsz, osz, bias: false)));
+            Tail.Add(new Sequential(new TailLinear(inFeatures, hsz), new TailLinear(hsz, osz)));
         }
     }
 
@@ -114,4 +113,30 @@ public sealed class AdaptiveLogSoftmaxWithLoss : Module
     }
 
     public override string ExtraRepr() => $"in_features={InFeatures}, n_classes={NClasses}, cutoffs=[{string.Join(", ", Cutoffs[..^1])}], div_value={DivValue}";
+}
+
+/// <summary>
+/// A bias-free linear map of a tail cluster, weight [out, in] (PyTorch's Linear initialisation). Unlike <see cref="Linear"/>
+/// it accepts a size of 0, as PyTorch does when in_features // div_value^(i+1) is 0: the map is then the constant zero
+/// and that cluster's log-softmax is uniform.
+/// </summary>
+internal sealed class TailLinear : Module
+{
+    public Parameter Weight { get; }
+
+    public TailLinear(int inFeatures, int outFeatures)
+    {
+        Weight = RegisterParameter("weight", Tensor.Empty(outFeatures, inFeatures));
+        if (inFeatures > 0 && outFeatures > 0) Init.KaimingUniform(Weight, a: Math.Sqrt(5));
+    }
+
+    public override Tensor Forward(Tensor x)
+    {
+        int outF = Weight.Dims[0], inF = Weight.Dims[1];
+        if (inF > 0 && outF > 0) return F.Linear(x, Weight);
+        return Tensor.Zeros(x.Dims[..^1].Append(outF).ToArray());
+    }
+
+    public override string Name => "Linear";
+    public override string ExtraRepr() => $"in_features={Weight.Dims[1]}, out_features={Weight.Dims[0]}, bias=False";
 }

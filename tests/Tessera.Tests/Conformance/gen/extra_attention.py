@@ -267,3 +267,8 @@ def _(): return ns_case("CbowNegativeSamplingLoss", 5, 3, [4], [[2]], [[0, 1]])
 @case("xcbow_negative_sampling/window3_repeats")
 def _(): return ns_case("CbowNegativeSamplingLoss", 9, 6, [0, 8, 4], [[1, 1, 2, 3, 3, 3], [7, 6, 5, 0, 1, 2], [4, 4, 4, 4, 4, 4]],
                         [[8, 7, 6], [0, 0, 0], [4, 3, 2]], scale=1.0)
+
+@case("xadaptive_log_softmax/zero_width_tail_default_div")
+def _():
+    # div_value 4: tail sizes 8 // 4 = 2 and 8 // 16 = 0 (PyTorch builds a zero-width projection; that cluster is uniform).
+    return adaptive_case(8, 10, [2, 5], 4.0, False, randn(6, 8), torch.tensor([0, 3, 9, 6, 1, 7]))
