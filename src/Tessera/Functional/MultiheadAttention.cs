@@ -47,21 +47,22 @@ public static partial class F
         int hd = e / numHeads;
 
         // In-projections: one GEMM for self-attention (q, k, v the same tensor), else one per role.
-        var (qt, qc, q0, kt, kc, k0, vt, vc, v0) = Project(query, key, value, w, e, op);
+        var (pq, pk, pv) = Project(query, key, value, w, e, op);
         if (w.BiasK != null || addZeroAttn)
         {
             // add_bias_kv / add_zero_attn append one key/value position per option (then masks get a column of "keep").
             int seqDim = batched && !seqFirst ? 1 : 0;
-            var kp = Narrow(kt, -1, k0, e); var vp = Narrow(vt, -1, v0, e);
+            var kp = Narrow(pk.T, -1, pk.Col0, e); var vp = Narrow(pv.T, -1, pv.Col0, e);
             if (w.BiasK != null) { kp = AppendPosition(kp, w.BiasK, seqDim); vp = AppendPosition(vp, w.BiasV!, seqDim); }
             if (addZeroAttn) { var z = Tensor.Zeros(1, 1, e); kp = AppendPosition(kp, z, seqDim); vp = AppendPosition(vp, z, seqDim); }
             int extra = kp.Dims[seqDim] - s;
-            (kt, kc, k0, vt, vc, v0) = (kp, e, 0, vp, e, 0);
+            (pk, pv) = (new Projected(kp, e, 0), new Projected(vp, e, 0));
             attnMask = attnMask == null ? null : PadLastDim(attnMask, extra);
             keyPaddingMask = keyPaddingMask == null ? null : PadLastDim(keyPaddingMask, extra);
             s += extra;
         }
 
+        // Head h of example n: columns col0 + h·hd of a [rows, N, cols] (seq-first) or [N, rows, cols] tensor.
         MatrixBatch View(int cols, int col0, int rows) => seqFirst
             ? new MatrixBatch(col0, cols, hd, n * cols)
             : new MatrixBatch(col0, rows * cols, hd, cols);
@@ -85,10 +86,10 @@ public static partial class F
             AddMask(plan, keyPaddingMask, [n, 1, 1, s], scoresShape, op, "key_padding_mask", ref floatMask);
         }
 
-        var weights = AttentionWeights(qt, View(qc, q0, l), kt, View(kc, k0, s), n, numHeads, l, s, hd, 1f / MathF.Sqrt(hd), plan, floatMask, scoresShape);
+        var weights = AttentionWeights(pq.T, View(pq.Cols, pq.Col0, l), pk.T, View(pk.Cols, pk.Col0, s), n, numHeads, l, s, hd, 1f / MathF.Sqrt(hd), plan, floatMask, scoresShape);
         if (dropout > 0 && training) weights = Dropout(weights, dropout, training, gen);
         int[] ctxShape = !batched ? [l, e] : seqFirst ? [l, n, e] : [n, l, e];
-        var ctx = AttentionContext(weights, vt, View(vc, v0, s), n, numHeads, l, s, hd, ctxShape, View(e, 0, l));
+        var ctx = AttentionContext(weights, pv.T, View(pv.Cols, pv.Col0, s), n, numHeads, l, s, hd, ctxShape, View(e, 0, l));
         var output = Linear(ctx, w.OutProjWeight, w.OutProjBias);
         if (!needWeights) return (output, null);
         var wOut = averageAttnWeights ? Mean(weights, 1) : weights;
@@ -96,8 +97,11 @@ public static partial class F
         return (output, wOut);
     }
 
-    /// <summary>The q, k, v projections as (tensor, its column count, first column of the role) triples.</summary>
-    private static (Tensor, int, int, Tensor, int, int, Tensor, int, int) Project(Tensor query, Tensor key, Tensor value, MultiHeadWeights w, int e, string op)
+    /// <summary>A projected role (q, k or v): the tensor that holds it, its column count, and the role's first column.</summary>
+    private readonly record struct Projected(Tensor T, int Cols, int Col0);
+
+    /// <summary>The q, k and v projections; packed ones share one tensor at different column offsets.</summary>
+    private static (Projected Q, Projected K, Projected V) Project(Tensor query, Tensor key, Tensor value, MultiHeadWeights w, int e, string op)
     {
         Tensor? B(int block) => w.InProjBias == null ? null : Narrow(w.InProjBias, 0, block * e, e);
         if (w.InProjWeight != null)
@@ -108,22 +112,22 @@ public static partial class F
             if (ReferenceEquals(query, key) && ReferenceEquals(key, value))
             {
                 var qkv = Linear(query, w.InProjWeight, w.InProjBias);
-                return (qkv, 3 * e, 0, qkv, 3 * e, e, qkv, 3 * e, 2 * e);
+                return (new(qkv, 3 * e, 0), new(qkv, 3 * e, e), new(qkv, 3 * e, 2 * e));
             }
             var q = Linear(query, Narrow(w.InProjWeight, 0, 0, e), B(0));
             if (ReferenceEquals(key, value))
             {
                 var kv = Linear(key, Narrow(w.InProjWeight, 0, e, 2 * e), w.InProjBias == null ? null : Narrow(w.InProjBias, 0, e, 2 * e));
-                return (q, e, 0, kv, 2 * e, 0, kv, 2 * e, e);
+                return (new(q, e, 0), new(kv, 2 * e, 0), new(kv, 2 * e, e));
             }
             var k = Linear(key, Narrow(w.InProjWeight, 0, e, e), B(1));
             var v = Linear(value, Narrow(w.InProjWeight, 0, 2 * e, e), B(2));
-            return (q, e, 0, k, e, 0, v, e, 0);
+            return (new(q, e, 0), new(k, e, 0), new(v, e, 0));
         }
         if (w.QProjWeight == null || w.KProjWeight == null || w.VProjWeight == null)
             throw new ArgumentException($"{op}(embed_dim={e}): either in_proj_weight or all of q_proj_weight, k_proj_weight, v_proj_weight are needed");
         CheckFeatures(key, w.KProjWeight.Dims[1], "key", op); CheckFeatures(value, w.VProjWeight.Dims[1], "value", op);
-        return (Linear(query, w.QProjWeight, B(0)), e, 0, Linear(key, w.KProjWeight, B(1)), e, 0, Linear(value, w.VProjWeight, B(2)), e, 0);
+        return (new(Linear(query, w.QProjWeight, B(0)), e, 0), new(Linear(key, w.KProjWeight, B(1)), e, 0), new(Linear(value, w.VProjWeight, B(2)), e, 0));
     }
 
     private static void CheckFeatures(Tensor x, int expected, string arg, string op)
