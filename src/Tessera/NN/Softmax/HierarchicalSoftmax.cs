@@ -6,6 +6,7 @@ namespace Tessera.NN;
 /// turns left at node m. weight [C − 1, in_features], bias [C − 1] (row m = internal node m). Trees: "complete" (heap
 /// layout) or "huffman" over class counts (frequent classes get short paths). Forward(h [N, in], target int64 [N]) →
 /// (logp_target [N], logp [N, C]); <see cref="TargetLogProb"/> computes only the target's path, O(log C).
+/// Initialisation: weight ~ U(−1/√in, 1/√in), bias = 0 (every branch starts at probability ½).
 /// </summary>
 public sealed class HierarchicalSoftmax : Module
 {
