@@ -13,9 +13,14 @@ public sealed record Workload(string Name, Func<Action>? Build, double? Flops = 
 /// <summary>Timing as torch_reference.py does it: warm-up, then repeat until at least min-time and 5 iterations; the median.</summary>
 public static class Harness
 {
-    public static double MedianMs(Action step, double minSeconds = 1.0, int warmup = 2, int maxIters = 200)
+    /// <remarks>
+    /// Warm-up runs until 30 calls or 0.5 s: .NET compiles a method twice (quick code first, optimised code after
+    /// about 30 calls), so a short warm-up would time the first tier.
+    /// </remarks>
+    public static double MedianMs(Action step, double minSeconds = 1.0, int warmup = 30, int maxIters = 200)
     {
-        for (int i = 0; i < warmup; i++) step();
+        var w = Stopwatch.StartNew();
+        for (int i = 0; i < warmup && (i < 2 || w.Elapsed.TotalSeconds < 0.5); i++) step();
         var times = new List<double>();
         var total = Stopwatch.StartNew();
         while ((total.Elapsed.TotalSeconds < minSeconds || times.Count < 5) && times.Count < maxIters)

@@ -23,8 +23,8 @@ public static class Workloads
         new("lstm_64_256_t50_b32_train", null),
         new("gru_64_256_t50_b32_train", null),
         new("lstm_16_32_t100_b1_infer", null),
-        new("mha_256_h8_l128_b16_train", null),
-        new("transformer_encoder_256_h8_ff1024_l128_b16_train", null),
+        new("mha_256_h8_l128_b16_train", () => ConvTrain(new MultiheadAttention(256, 8, batchFirst: true), [16, 128, 256])),
+        new("transformer_encoder_256_h8_ff1024_l128_b16_train", () => ConvTrain(new TransformerEncoderLayer(256, 8, 1024, 0f, batchFirst: true), [16, 128, 256])),
         new("embedding_softmax_v10000_d128_b256_train", EmbeddingSoftmax),
         new("resnet18_64x64_b8_infer", ResNet18Infer),
         // Kernel micro-benchmarks for developers tuning kernels (not in WORKLOADS.md).

@@ -23,6 +23,7 @@ public static class OpRegistry
         OptimOps.Register();
         ConvOps.Register();
         BlocksOps.Register();
+        AttentionOps.Register();
     }
 
     public static void Add(string op, OpBuilder builder) => Builders[op] = builder;

@@ -7,7 +7,15 @@ public static partial class F
     /// <summary>max(0, x).</summary>
     public static Tensor Relu(Tensor x) => Unary(x, "relu",
         (s, d) => TensorPrimitives.Max(s, 0f, d),
-        (x, y, g) => Zip(g, x, (gv, xv) => xv > 0 ? gv : 0f));
+        (x, y, g) => ReluGrad(g, x));
+
+    /// <summary>g where x &gt; 0, else 0: a plain loop (no per-element delegate), as the transformer feed-forward runs it on millions of values.</summary>
+    private static Tensor ReluGrad(Tensor g, Tensor x)
+    {
+        var gv = g.FloatArray; var xv = x.FloatArray; var o = new float[gv.Length];
+        for (int i = 0; i < o.Length; i++) o[i] = xv[i] > 0 ? gv[i] : 0f;
+        return new Tensor(x.Shape, o);
+    }
 
     /// <summary>1 / (1 + e^−x).</summary>
     public static Tensor Sigmoid(Tensor x) => Unary(x, "sigmoid",

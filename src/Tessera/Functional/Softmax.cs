@@ -48,8 +48,12 @@ public static partial class F
                 TensorPrimitives.Subtract(src, max, dst);
                 if (log)
                 {
-                    double s = 0; foreach (var v in dst) s += Math.Exp(v);
-                    TensorPrimitives.Subtract(dst, (float)Math.Log(s), dst);
+                    // log Σ e^{x−max}: the exponentials go to a scratch row (SIMD), not one Math.Exp call per element.
+                    var tmp = System.Buffers.ArrayPool<float>.Shared.Rent(n);
+                    TensorPrimitives.Exp(dst, tmp.AsSpan(0, n));
+                    float s = TensorPrimitives.Sum(tmp.AsSpan(0, n));
+                    System.Buffers.ArrayPool<float>.Shared.Return(tmp);
+                    TensorPrimitives.Subtract(dst, MathF.Log(s), dst);
                 }
                 else
                 {
@@ -74,6 +78,16 @@ public static partial class F
     /// <summary>Softmax: dx = y ⊙ (g − Σ g⊙y). Log-softmax: dx = g − eʸ Σ g.</summary>
     internal static void SoftmaxBackwardRows(float[] y, float[] g, float[] dx, int outer, int n, int inner, bool log)
     {
+        if (inner == 1)
+        {
+            for (int i = 0; i < outer; i++)
+            {
+                var yr = y.AsSpan(i * n, n); var gr = g.AsSpan(i * n, n); var dr = dx.AsSpan(i * n, n);
+                if (log) { float s = TensorPrimitives.Sum(gr); TensorPrimitives.Exp(yr, dr); TensorPrimitives.MultiplyAdd(dr, -s, gr, dr); }
+                else { float s = TensorPrimitives.Dot(gr, yr); TensorPrimitives.Subtract(gr, s, dr); TensorPrimitives.Multiply(dr, yr, dr); }
+            }
+            return;
+        }
         for (int i = 0; i < outer; i++)
             for (int k = 0; k < inner; k++)
             {
