@@ -24,7 +24,7 @@ internal static unsafe class GemmSmall
         }
         // Memory-bound: splitting the columns of op(B) lets every core stream its own share.
         int chunks = Math.Min(threads, op.N / 32);
-        int per = (op.N / chunks + 15) & ~15;
+        int per = ((op.N + chunks - 1) / chunks + 15) & ~15;
         Parallel.For(0, chunks, t =>
         {
             int j0 = t * per;
