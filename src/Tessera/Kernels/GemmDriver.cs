@@ -71,7 +71,8 @@ internal static unsafe class GemmDriver
             RunSerial(isa, bl, op, 0, op.M, 0, op.N);
             return;
         }
-        if ((long)op.M * op.N * op.K >= DynamicThreshold)
+        // (The shared buffer holds at least KC full rows of op(B), which must fit the budget.)
+        if ((long)op.M * op.N * op.K >= DynamicThreshold && (long)bl.Kc * CeilDiv(op.N, bl.Nr) * bl.Nr <= SharedPackBudget)
         {
             new ParallelGemm(isa, bl, op, threads).Run();
             return;

@@ -16,7 +16,7 @@ public class GemmTests
         [
             [1, 1, 1], [7, 7, 7], [33, 33, 33], [64, 64, 64], [257, 257, 257], [300, 200, 500],
             [1, 1024, 300], [3, 77, 129], [200, 2, 70], [5, 4, 33], [32, 1024, 64], [9, 65, 513], [40, 31, 1],
-            [4, 600, 40], [2, 3000, 700], [900, 1, 1100],
+            [4, 600, 40], [2, 3000, 700], [900, 1, 1100], [1, 4097, 500], [4001, 3, 600],
             // Past GemmDriver.DynamicThreshold: shared packed op(B), blocks claimed by the threads; the second one
             // also packs op(B) in k slices (k·n > SharedPackBudget).
             [520, 300, 260], [8, 64, 70000],
