@@ -21,6 +21,7 @@ public static class OpRegistry
     {
         FcOps.Register();
         OptimOps.Register();
+        ConvOps.Register();
     }
 
     public static void Add(string op, OpBuilder builder) => Builders[op] = builder;

@@ -1,0 +1,133 @@
+using System.Numerics.Tensors;
+
+namespace Tessera.Kernels;
+
+/// <summary>
+/// Which inputs each output position of a pooling op reads along one dim: inputs First[o], First[o] + Step, …
+/// (Count[o] of them, all inside the input), and the factor this dim contributes to an average's divisor.
+/// Fixed windows (max/avg/LP pooling, with padding, dilation and ceil mode) and adaptive bins are both such tables,
+/// so one pair of kernels serves every pooling op over 1 to 3 dims.
+/// </summary>
+public sealed class PoolAxis
+{
+    public required int In { get; init; }
+    public required int[] First { get; init; }
+    public required int[] Count { get; init; }
+    public required int Step { get; init; }
+    public required double[] Divisor { get; init; }
+    public int Out => First.Length;
+
+    /// <summary>A dim of size 1 that is not pooled (to run 1-d and 2-d ops through the 3-d kernels).</summary>
+    public static PoolAxis Unit { get; } = new() { In = 1, First = [0], Count = [1], Step = 1, Divisor = [1] };
+
+    /// <summary>
+    /// Windows start = o·s − p reading taps start + u·d (u &lt; k) that fall in [0, L). The divisor factor is AvgPool's
+    /// (no dilation there): end = min(start + k, L + p), then end − start with <paramref name="countIncludePad"/>
+    /// (padded zeros count, positions past the padding of a ceil-mode window do not), else the clipped count.
+    /// </summary>
+    public static PoolAxis Sliding(int length, int outSize, int kernel, int stride, int padding, int dilation, bool countIncludePad)
+    {
+        var first = new int[outSize]; var count = new int[outSize]; var div = new double[outSize];
+        for (int o = 0; o < outSize; o++)
+        {
+            int start = o * stride - padding;
+            int u0 = start < 0 ? (-start + dilation - 1) / dilation : 0;
+            int last = length - 1 - start;
+            int u1 = last < 0 ? 0 : Math.Min(kernel, last / dilation + 1);
+            first[o] = start + u0 * dilation;
+            count[o] = Math.Max(0, u1 - u0);
+            int end = Math.Min(start + kernel, length + padding);
+            div[o] = countIncludePad ? end - start : Math.Min(end, length) - Math.Max(start, 0);
+        }
+        return new PoolAxis { In = length, First = first, Count = count, Step = dilation, Divisor = div };
+    }
+
+    /// <summary>Adaptive bins: output i covers [floor(i·L/O), ceil((i+1)·L/O)); bins may overlap, and O &gt; L repeats inputs.</summary>
+    public static PoolAxis Adaptive(int length, int outSize)
+    {
+        var first = new int[outSize]; var count = new int[outSize]; var div = new double[outSize];
+        for (int o = 0; o < outSize; o++)
+        {
+            int start = (int)((long)o * length / outSize);
+            int end = (int)(((long)(o + 1) * length + outSize - 1) / outSize);
+            first[o] = start; count[o] = end - start; div[o] = end - start;
+        }
+        return new PoolAxis { In = length, First = first, Count = count, Step = 1, Divisor = div };
+    }
+}
+
+/// <summary>Max and average pooling of one channel plane [D, H, W] over the windows of three <see cref="PoolAxis"/> tables.</summary>
+public static class Pool
+{
+    /// <summary>
+    /// y = the max over each window, argmax = the plane index it came from (−1 for a window with no input). NaN wins,
+    /// as in PyTorch. Padding never wins: it acts as −∞.
+    /// </summary>
+    public static void Max(ReadOnlySpan<float> x, Span<float> y, Span<int> argmax, PoolAxis d, PoolAxis h, PoolAxis w)
+    {
+        int o = 0;
+        for (int od = 0; od < d.Out; od++)
+            for (int oh = 0; oh < h.Out; oh++)
+                for (int ow = 0; ow < w.Out; ow++, o++)
+                {
+                    float best = float.NegativeInfinity; int bi = -1;
+                    for (int a = 0, id = d.First[od]; a < d.Count[od]; a++, id += d.Step)
+                        for (int b = 0, ih = h.First[oh]; b < h.Count[oh]; b++, ih += h.Step)
+                        {
+                            int row = (id * h.In + ih) * w.In;
+                            for (int c = 0, iw = w.First[ow]; c < w.Count[ow]; c++, iw += w.Step)
+                            {
+                                float v = x[row + iw];
+                                if (v > best || float.IsNaN(v) || bi < 0) { best = v; bi = row + iw; if (float.IsNaN(v)) goto done; }
+                            }
+                        }
+                    done:
+                    y[o] = best; argmax[o] = bi;
+                }
+    }
+
+    /// <summary>dx[argmax[o]] += dy[o]: the whole gradient of a window goes to its maximum.</summary>
+    public static void MaxBackward(ReadOnlySpan<float> dy, ReadOnlySpan<int> argmax, Span<float> dx)
+    {
+        for (int o = 0; o < dy.Length; o++) if (argmax[o] >= 0) dx[argmax[o]] += dy[o];
+    }
+
+    /// <summary>y = Σ window / divisor, with the divisor the product of the dims' factors, or <paramref name="divisorOverride"/> when given.</summary>
+    public static void Avg(ReadOnlySpan<float> x, Span<float> y, PoolAxis d, PoolAxis h, PoolAxis w, double? divisorOverride = null)
+    {
+        int o = 0;
+        for (int od = 0; od < d.Out; od++)
+            for (int oh = 0; oh < h.Out; oh++)
+                for (int ow = 0; ow < w.Out; ow++, o++)
+                {
+                    double s = 0;
+                    for (int a = 0, id = d.First[od]; a < d.Count[od]; a++, id += d.Step)
+                        for (int b = 0, ih = h.First[oh]; b < h.Count[oh]; b++, ih += h.Step)
+                        {
+                            int row = (id * h.In + ih) * w.In;
+                            if (w.Step == 1) s += TensorPrimitives.Sum(x.Slice(row + w.First[ow], w.Count[ow]));
+                            else for (int c = 0, iw = w.First[ow]; c < w.Count[ow]; c++, iw += w.Step) s += x[row + iw];
+                        }
+                    y[o] = (float)(s / (divisorOverride ?? d.Divisor[od] * h.Divisor[oh] * w.Divisor[ow]));
+                }
+    }
+
+    /// <summary>dx += dy / divisor spread over each window: the adjoint of <see cref="Avg"/>.</summary>
+    public static void AvgBackward(ReadOnlySpan<float> dy, Span<float> dx, PoolAxis d, PoolAxis h, PoolAxis w, double? divisorOverride = null)
+    {
+        int o = 0;
+        for (int od = 0; od < d.Out; od++)
+            for (int oh = 0; oh < h.Out; oh++)
+                for (int ow = 0; ow < w.Out; ow++, o++)
+                {
+                    float g = (float)(dy[o] / (divisorOverride ?? d.Divisor[od] * h.Divisor[oh] * w.Divisor[ow]));
+                    for (int a = 0, id = d.First[od]; a < d.Count[od]; a++, id += d.Step)
+                        for (int b = 0, ih = h.First[oh]; b < h.Count[oh]; b++, ih += h.Step)
+                        {
+                            int row = (id * h.In + ih) * w.In;
+                            if (w.Step == 1) { var s = dx.Slice(row + w.First[ow], w.Count[ow]); TensorPrimitives.Add(s, g, s); }
+                            else for (int c = 0, iw = w.First[ow]; c < w.Count[ow]; c++, iw += w.Step) dx[row + iw] += g;
+                        }
+                }
+    }
+}
