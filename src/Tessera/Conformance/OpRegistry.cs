@@ -22,6 +22,7 @@ public static class OpRegistry
         FcOps.Register();
         OptimOps.Register();
         ConvOps.Register();
+        RecurrentOps.Register();
     }
 
     public static void Add(string op, OpBuilder builder) => Builders[op] = builder;

@@ -25,7 +25,7 @@ public class ConformanceTests
     [Fact]
     public void EveryFamilyHasCases()
     {
-        foreach (var family in new[] { "fc", "optim", "conv" })
+        foreach (var family in new[] { "fc", "optim", "conv", "recurrent" })
             Assert.NotEmpty(Runner.CaseFiles(Path.Combine(CasesDir, family)));
     }
 
