@@ -28,40 +28,23 @@ public static partial class F
     }
 
     /// <summary>
-    /// pinv(A)·B for a full-rank A [n, k] and B [n, m] (float64): with n ≥ k the least-squares solution (AᵀA)⁻¹AᵀB, with
-    /// n &lt; k the minimum-norm solution Aᵀ(AAᵀ)⁻¹B (then A·result = B exactly). → [k, m]. No gradient; throws when A is
-    /// rank-deficient to working precision.
+    /// pinv(A)·B, the minimum-norm least-squares solution of A·X ≈ B (Moore–Penrose), for A [n, k] and B [n, m] of any
+    /// shape and rank → [k, m], in float64 through the SVD (<see cref="Linalg.PseudoInverseSolve"/>). With n ≥ k and full
+    /// rank it is (AᵀA)⁻¹AᵀB; with n &lt; k, Aᵀ(AAᵀ)⁻¹B, which reproduces B exactly. No gradient.
     /// </summary>
-    public static Tensor LeastSquares(Tensor a, Tensor b) => Tensor.Wrap(LeastSquares(ToDouble(a), a.Dims, ToDouble(b), b.Dims).Select(v => (float)v).ToArray(), a.Dims[1], b.Dims[1]);
+    public static Tensor LeastSquares(Tensor a, Tensor b)
+    {
+        RequireFloat(a, "least_squares", "A"); RequireFloat(b, "least_squares", "B");
+        var x = LeastSquares(ToDouble(a), a.Dims, ToDouble(b), b.Dims);
+        return Tensor.Wrap(x.Select(v => (float)v).ToArray(), a.Dims[1], b.Dims[1]);
+    }
 
     internal static double[] LeastSquares(double[] a, int[] aShape, double[] b, int[] bShape)
     {
         if (aShape.Length != 2 || bShape.Length != 2 || aShape[0] != bShape[0])
             throw new ArgumentException($"least_squares: A must be [n, k] and B [n, m] with the same n, got {ShapeUtil.Format(aShape)} and {ShapeUtil.Format(bShape)}");
-        int n = aShape[0], k = aShape[1], m = bShape[1];
-        var at = Transpose(a, n, k);                                   // [k, n]
-        var bt = Transpose(b, n, m);                                   // [m, n]
-        if (n >= k)
-        {
-            var gram = Linalg.MultiplyTransposed(at, at, k, k, n);     // AᵀA
-            var rhs = Linalg.MultiplyTransposed(at, bt, k, m, n);      // AᵀB
-            if (!Linalg.CholeskySolve(gram, k, rhs, m)) throw RankDeficient(aShape);
-            return rhs;
-        }
-        var g = Linalg.MultiplyTransposed(a, a, n, n, k);              // AAᵀ
-        var z = (double[])b.Clone();
-        if (!Linalg.CholeskySolve(g, n, z, m)) throw RankDeficient(aShape);
-        return Linalg.MultiplyTransposed(at, Transpose(z, n, m), k, m, n);   // Aᵀ·Z
+        return Linalg.PseudoInverseSolve(a, aShape[0], aShape[1], b, bShape[1]);
     }
-
-    private static ArgumentException RankDeficient(int[] shape) => new($"least_squares: A {ShapeUtil.Format(shape)} is rank-deficient to float64 precision");
 
     private static double[] ToDouble(Tensor t) => t.ToArray().Select(v => (double)v).ToArray();
-
-    private static double[] Transpose(double[] v, int r, int c)
-    {
-        var o = new double[v.Length];
-        for (int i = 0; i < r; i++) for (int j = 0; j < c; j++) o[j * r + i] = v[i * c + j];
-        return o;
-    }
 }

@@ -29,7 +29,8 @@ internal static class GruKernel
         int T = p.Steps, N = p.Batch, I = p.Input, H = p.Hidden, G = 3 * H;
         var a = tape.Gates.AsSpan();
         RecurrentPass.FillRows(a, T * N, G, bIh, default);
-        Gemm.Multiply(false, true, T * N, G, I, 1f, x, I, wIh, I, 1f, a, G);
+        Gemm.Multiply(false, false, T * N, G, I, 1f, x, I, RecurrentPass.Transpose(wIh, G, I), G, 1f, a, G);
+        var wHhT = RecurrentPass.Transpose(wHh, G, H);   // [H, 3H]: columns r, z, n
         var gh = new float[N * G].AsSpan();          // h W_hhᵀ + b_hh of one step
         var outputs = y[..(T * N * H)];
         var h = y.Slice(T * N * H, N * H);
@@ -41,11 +42,11 @@ internal static class GruKernel
             var aux = tape.Aux.AsSpan(p.Slot(t, H), N * H);
             if (p.Save) h.CopyTo(tape.HPrev.AsSpan(t * N * H));
             RecurrentPass.FillRows(gh, N, G, bHh, default);
-            if (resetAfter) Gemm.Multiply(false, true, N, G, H, 1f, h, H, wHh, H, 1f, gh, G);
+            if (resetAfter) Gemm.Multiply(false, false, N, G, H, 1f, h, H, wHhT, G, 1f, gh, G);
             else
             {
                 // r and z first, then (r ⊙ h) W_hnᵀ into the n block.
-                Gemm.Multiply(false, true, N, 2 * H, H, 1f, h, H, wHh, H, 1f, gh, G);
+                Gemm.Multiply(false, false, N, 2 * H, H, 1f, h, H, wHhT, G, 1f, gh, G);
                 for (int b = 0; b < N; b++)
                 {
                     var rz = at.Slice(b * G, 2 * H);
@@ -53,7 +54,7 @@ internal static class GruKernel
                     TP.Sigmoid(rz, rz);
                     TP.Multiply(rz[..H], h.Slice(b * H, H), aux.Slice(b * H, H));
                 }
-                Gemm.Multiply(false, true, N, H, H, 1f, aux, H, wHh[(2 * H * H)..], H, 1f, gh[(2 * H)..], G);
+                Gemm.Multiply(false, false, N, H, H, 1f, aux, H, wHhT.AsSpan(2 * H), G, 1f, gh[(2 * H)..], G);
             }
             for (int b = 0; b < N; b++)
             {

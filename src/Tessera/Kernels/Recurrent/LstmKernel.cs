@@ -28,7 +28,8 @@ internal static class LstmKernel
         int T = p.Steps, N = p.Batch, I = p.Input, H = p.Hidden, G = 4 * H;
         var a = tape.Gates.AsSpan();
         RecurrentPass.FillRows(a, T * N, G, bIh, bHh);
-        Gemm.Multiply(false, true, T * N, G, I, 1f, x, I, wIh, I, 1f, a, G);
+        Gemm.Multiply(false, false, T * N, G, I, 1f, x, I, RecurrentPass.Transpose(wIh, G, I), G, 1f, a, G);
+        var wHhT = RecurrentPass.Transpose(wHh, G, H);   // [H, 4H]
         var outputs = y[..(T * N * H)];
         var h = y.Slice(T * N * H, N * H);          // the running state lives in the h_n and c_n slots
         var c = y.Slice(T * N * H + N * H, N * H);
@@ -38,7 +39,7 @@ internal static class LstmKernel
             int t = p.StepAt(k);
             var at = a.Slice(t * N * G, N * G);
             if (p.Save) { h.CopyTo(tape.HPrev.AsSpan(t * N * H)); c.CopyTo(tape.CPrev.AsSpan(t * N * H)); }
-            Gemm.Multiply(false, true, N, G, H, 1f, h, H, wHh, H, 1f, at, G);
+            Gemm.Multiply(false, false, N, G, H, 1f, h, H, wHhT, G, 1f, at, G);
             var tanhC = tape.TanhC.AsSpan(p.Slot(t, H), N * H);
             for (int b = 0; b < N; b++)
             {

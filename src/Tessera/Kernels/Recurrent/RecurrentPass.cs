@@ -31,6 +31,18 @@ internal readonly struct RecurrentPass
     /// <summary>Length of a per-step buffer of the given row width.</summary>
     public int SlotLength(int width) => (Save ? Steps : 1) * Batch * width;
 
+    /// <summary>
+    /// Wᵀ of a row-major [rows, cols] weight, made once per pass so that every per-step product reads its B operand
+    /// row by row (x·Wᵀ becomes x·(Wᵀ) with contiguous rows), which suits both the GEMM's small-batch paths and plain loops.
+    /// </summary>
+    public static float[] Transpose(ReadOnlySpan<float> w, int rows, int cols)
+    {
+        var t = new float[rows * cols];
+        for (int r = 0; r < rows; r++)
+            for (int c = 0; c < cols; c++) t[c * rows + r] = w[r * cols + c];
+        return t;
+    }
+
     /// <summary>Fills every row of a [rows, width] buffer with b1 + b2 (either may be empty), or zeros.</summary>
     public static void FillRows(Span<float> dst, int rows, int width, ReadOnlySpan<float> b1, ReadOnlySpan<float> b2)
     {

@@ -23,7 +23,8 @@ internal static class RnnKernel
         int T = p.Steps, N = p.Batch, I = p.Input, H = p.Hidden;
         var a = tape.States.AsSpan();
         RecurrentPass.FillRows(a, T * N, H, bIh, bHh);
-        Gemm.Multiply(false, true, T * N, H, I, 1f, x, I, wIh, I, 1f, a, H);
+        Gemm.Multiply(false, false, T * N, H, I, 1f, x, I, RecurrentPass.Transpose(wIh, H, I), H, 1f, a, H);
+        var wHhT = RecurrentPass.Transpose(wHh, H, H);
         var outputs = y[..(T * N * H)];
         var h = y.Slice(T * N * H, N * H);
         h0.CopyTo(h);
@@ -32,7 +33,7 @@ internal static class RnnKernel
             int t = p.StepAt(k);
             var at = a.Slice(t * N * H, N * H);
             if (p.Save) h.CopyTo(tape.HPrev.AsSpan(t * N * H));
-            Gemm.Multiply(false, true, N, H, H, 1f, h, H, wHh, H, 1f, at, H);
+            Gemm.Multiply(false, false, N, H, H, 1f, h, H, wHhT, H, 1f, at, H);
             for (int b = 0; b < N; b++)
             {
                 var yb = outputs.Slice((t * N + b) * H, H);

@@ -4,7 +4,7 @@ namespace Tessera.NN;
 /// Extreme learning machine (Huang et al. 2006): a fixed random hidden layer Hd = act(X·weightᵀ + bias) and a linear
 /// readout fitted in one least-squares solve, beta = pinv(Hd)·Y, instead of by gradient descent. X [N, I], Y [N, Ny]
 /// → beta [Nh, Ny], predictions Hd·beta. With N ≥ Nh the least-squares fit; with N &lt; Nh the minimum-norm one that
-/// interpolates Y. The hidden weights weight [Nh, I], bias [Nh] ~ U(−1, 1) are parameters that do not require gradients.
+/// interpolates Y; collinear hidden features (a rank-deficient Hd) are handled by the SVD's cutoff, as numpy's pinv. The hidden weights weight [Nh, I], bias [Nh] ~ U(−1, 1) are parameters that do not require gradients.
 /// </summary>
 public sealed class ELM : Module
 {
