@@ -14,9 +14,8 @@ public static partial class F
     public static (Tensor Output, Tensor HN, Tensor CN) LstmLayer(Tensor x, Tensor? h0, Tensor? c0, Tensor weightIh, Tensor weightHh,
         Tensor? biasIh = null, Tensor? biasHh = null, bool reverse = false, int[]? lengths = null)
     {
-        var y = Lstm("lstm", x, h0, c0, weightIh, weightHh, biasIh, biasHh, null, reverse, lengths);
-        int T = x.Dims[0];
-        return (Narrow(y, 0, 0, T), FinalState(y, T), FinalState(y, T + 1));
+        var r = Lstm("lstm", x, h0, c0, weightIh, weightHh, biasIh, biasHh, null, reverse, lengths);
+        return (r[0], r[1], r[2]);
     }
 
     /// <summary>
@@ -27,16 +26,15 @@ public static partial class F
     public static (Tensor Output, Tensor HN, Tensor CN) PeepholeLstmLayer(Tensor x, Tensor? h0, Tensor? c0, Tensor weightIh, Tensor weightHh,
         Tensor? biasIh, Tensor? biasHh, Tensor weightCi, Tensor weightCf, Tensor weightCo, bool reverse = false, int[]? lengths = null)
     {
-        var y = Lstm("peephole_lstm", x, h0, c0, weightIh, weightHh, biasIh, biasHh, [weightCi, weightCf, weightCo], reverse, lengths);
-        int T = x.Dims[0];
-        return (Narrow(y, 0, 0, T), FinalState(y, T), FinalState(y, T + 1));
+        var r = Lstm("peephole_lstm", x, h0, c0, weightIh, weightHh, biasIh, biasHh, [weightCi, weightCf, weightCo], reverse, lengths);
+        return (r[0], r[1], r[2]);
     }
 
     /// <summary>One LSTM step (torch.nn.LSTMCell): x [N, I], h, c [N, H] (null: zeros) → (h', c') [N, H]. The fused layer op with T = 1.</summary>
     public static (Tensor H, Tensor C) LstmCell(Tensor x, Tensor? h, Tensor? c, Tensor weightIh, Tensor weightHh, Tensor? biasIh = null, Tensor? biasHh = null)
     {
-        var y = Lstm("lstm_cell", CellInput(x, "lstm_cell"), h, c, weightIh, weightHh, biasIh, biasHh, null, false, null);
-        return (FinalState(y, 1), FinalState(y, 2));
+        var r = Lstm("lstm_cell", CellInput(x, "lstm_cell"), h, c, weightIh, weightHh, biasIh, biasHh, null, false, null);
+        return (r[1], r[2]);
     }
 
     /// <summary>
@@ -48,14 +46,13 @@ public static partial class F
     public static (Tensor Output, Tensor HN) GruLayer(Tensor x, Tensor? h0, Tensor weightIh, Tensor weightHh, Tensor? biasIh = null, Tensor? biasHh = null,
         bool resetAfter = true, bool reverse = false, int[]? lengths = null)
     {
-        var y = Gru("gru", x, h0, weightIh, weightHh, biasIh, biasHh, resetAfter, reverse, lengths);
-        int T = x.Dims[0];
-        return (Narrow(y, 0, 0, T), FinalState(y, T));
+        var r = Gru("gru", x, h0, weightIh, weightHh, biasIh, biasHh, resetAfter, reverse, lengths);
+        return (r[0], r[1]);
     }
 
     /// <summary>One GRU step (torch.nn.GRUCell, reset-after form): x [N, I], h [N, H] (null: zeros) → h' [N, H].</summary>
     public static Tensor GruCell(Tensor x, Tensor? h, Tensor weightIh, Tensor weightHh, Tensor? biasIh = null, Tensor? biasHh = null)
-        => FinalState(Gru("gru_cell", CellInput(x, "gru_cell"), h, weightIh, weightHh, biasIh, biasHh, true, false, null), 1);
+        => Gru("gru_cell", CellInput(x, "gru_cell"), h, weightIh, weightHh, biasIh, biasHh, true, false, null)[1];
 
     /// <summary>
     /// One Elman RNN layer in one direction over a whole sequence, fused: h_t = act(x_t W_ihᵀ + b_ih + h_{t−1} W_hhᵀ + b_hh),
@@ -64,19 +61,17 @@ public static partial class F
     public static (Tensor Output, Tensor HN) RnnLayer(Tensor x, Tensor? h0, Tensor weightIh, Tensor weightHh, Tensor? biasIh = null, Tensor? biasHh = null,
         string nonlinearity = "tanh", bool reverse = false, int[]? lengths = null)
     {
-        var y = Rnn("rnn", x, h0, weightIh, weightHh, biasIh, biasHh, nonlinearity, reverse, lengths);
-        int T = x.Dims[0];
-        return (Narrow(y, 0, 0, T), FinalState(y, T));
+        var r = Rnn("rnn", x, h0, weightIh, weightHh, biasIh, biasHh, nonlinearity, reverse, lengths);
+        return (r[0], r[1]);
     }
 
     /// <summary>One Elman step (torch.nn.RNNCell): x [N, I], h [N, H] (null: zeros) → h' [N, H].</summary>
     public static Tensor RnnCell(Tensor x, Tensor? h, Tensor weightIh, Tensor weightHh, Tensor? biasIh = null, Tensor? biasHh = null, string nonlinearity = "tanh")
-        => FinalState(Rnn("rnn_cell", CellInput(x, "rnn_cell"), h, weightIh, weightHh, biasIh, biasHh, nonlinearity, false, null), 1);
+        => Rnn("rnn_cell", CellInput(x, "rnn_cell"), h, weightIh, weightHh, biasIh, biasHh, nonlinearity, false, null)[1];
 
-    // ---- the three fused ops. Each returns one packed tensor [T + k, N, H] (outputs, then the k final states), which
-    // the wrappers above slice, because a recorded op has one output.
+    // ---- the three fused ops. Each returns [output [T, N, H], final states [N, H]...] recorded as one multi-output op.
 
-    private static Tensor Lstm(string op, Tensor x, Tensor? h0, Tensor? c0, Tensor wIh, Tensor wHh, Tensor? bIh, Tensor? bHh,
+    private static Tensor[] Lstm(string op, Tensor x, Tensor? h0, Tensor? c0, Tensor wIh, Tensor wHh, Tensor? bIh, Tensor? bHh,
         Tensor[]? peep, bool reverse, int[]? lengths)
     {
         var (T, N, I, H) = CheckLayer(op, x, wIh, wHh, bIh, bHh, 4, lengths);
@@ -87,12 +82,12 @@ public static partial class F
         Tensor?[] all = [x, wIh, wHh, bIh, bHh, h, c, peep?[0], peep?[1], peep?[2]];
         var pass = new RecurrentPass(T, N, I, H, reverse, lengths, NeedsTape(all));
         var tape = new LstmTape(pass);
-        var y = new float[(T + 2) * N * H];
-        LstmKernel.Forward(pass, x.F32!, wIh.F32!, wHh.F32!, bIh?.F32, bHh?.F32, peep?[0].F32, peep?[1].F32, peep?[2].F32, h.F32!, c.F32!, tape, y);
-        return Record(op, new Tensor([T + 2, N, H], y), g =>
+        Tensor y = Uninitialized(T, N, H), hN = Uninitialized(N, H), cN = Uninitialized(N, H);
+        LstmKernel.Forward(pass, x.F32!, wIh.F32!, wHh.F32!, bIh?.F32, bHh?.F32, peep?[0].F32, peep?[1].F32, peep?[2].F32, h.F32!, c.F32!, tape, y.F32!, hN.F32!, cN.F32!);
+        return RecordMulti(op, [y, hN, cN], g =>
         {
             var d = all.Select(GradBuffer).ToArray();
-            LstmKernel.Backward(pass, g.F32!, x.F32!, wIh.F32!, wHh.F32!, peep?[0].F32, peep?[1].F32, peep?[2].F32, tape, new RecurrentGradients
+            LstmKernel.Backward(pass, g[0]?.F32, g[1]?.F32, g[2]?.F32, x.F32!, wIh.F32!, wHh.F32!, peep?[0].F32, peep?[1].F32, peep?[2].F32, tape, new RecurrentGradients
             {
                 X = d[0], WeightIh = d[1], WeightHh = d[2], BiasIh = d[3], BiasHh = d[4], H0 = d[5], C0 = d[6],
                 WeightCi = d[7], WeightCf = d[8], WeightCo = d[9],
@@ -101,19 +96,19 @@ public static partial class F
         }, Present(all));
     }
 
-    private static Tensor Gru(string op, Tensor x, Tensor? h0, Tensor wIh, Tensor wHh, Tensor? bIh, Tensor? bHh, bool resetAfter, bool reverse, int[]? lengths)
+    private static Tensor[] Gru(string op, Tensor x, Tensor? h0, Tensor wIh, Tensor wHh, Tensor? bIh, Tensor? bHh, bool resetAfter, bool reverse, int[]? lengths)
     {
         var (T, N, I, H) = CheckLayer(op, x, wIh, wHh, bIh, bHh, 3, lengths);
         var h = InitialState(op, "h0", h0, N, H);
         Tensor?[] all = [x, wIh, wHh, bIh, bHh, h];
         var pass = new RecurrentPass(T, N, I, H, reverse, lengths, NeedsTape(all));
         var tape = new GruTape(pass);
-        var y = new float[(T + 1) * N * H];
-        GruKernel.Forward(pass, resetAfter, x.F32!, wIh.F32!, wHh.F32!, bIh?.F32, bHh?.F32, h.F32!, tape, y);
-        return Record(op, new Tensor([T + 1, N, H], y), g =>
+        Tensor y = Uninitialized(T, N, H), hN = Uninitialized(N, H);
+        GruKernel.Forward(pass, resetAfter, x.F32!, wIh.F32!, wHh.F32!, bIh?.F32, bHh?.F32, h.F32!, tape, y.F32!, hN.F32!);
+        return RecordMulti(op, [y, hN], g =>
         {
             var d = all.Select(GradBuffer).ToArray();
-            GruKernel.Backward(pass, resetAfter, g.F32!, x.F32!, wIh.F32!, wHh.F32!, tape, new RecurrentGradients
+            GruKernel.Backward(pass, resetAfter, g[0]?.F32, g[1]?.F32, x.F32!, wIh.F32!, wHh.F32!, tape, new RecurrentGradients
             {
                 X = d[0], WeightIh = d[1], WeightHh = d[2], BiasIh = d[3], BiasHh = d[4], H0 = d[5],
             });
@@ -121,7 +116,7 @@ public static partial class F
         }, Present(all));
     }
 
-    private static Tensor Rnn(string op, Tensor x, Tensor? h0, Tensor wIh, Tensor wHh, Tensor? bIh, Tensor? bHh, string nonlinearity, bool reverse, int[]? lengths)
+    private static Tensor[] Rnn(string op, Tensor x, Tensor? h0, Tensor wIh, Tensor wHh, Tensor? bIh, Tensor? bHh, string nonlinearity, bool reverse, int[]? lengths)
     {
         if (nonlinearity != "tanh" && nonlinearity != "relu") throw new ArgumentException($"{op}: nonlinearity must be \"tanh\" or \"relu\", got \"{nonlinearity}\"");
         bool relu = nonlinearity == "relu";
@@ -130,12 +125,12 @@ public static partial class F
         Tensor?[] all = [x, wIh, wHh, bIh, bHh, h];
         var pass = new RecurrentPass(T, N, I, H, reverse, lengths, NeedsTape(all));
         var tape = new RnnTape(pass);
-        var y = new float[(T + 1) * N * H];
-        RnnKernel.Forward(pass, relu, x.F32!, wIh.F32!, wHh.F32!, bIh?.F32, bHh?.F32, h.F32!, tape, y);
-        return Record(op, new Tensor([T + 1, N, H], y), g =>
+        Tensor y = Uninitialized(T, N, H), hN = Uninitialized(N, H);
+        RnnKernel.Forward(pass, relu, x.F32!, wIh.F32!, wHh.F32!, bIh?.F32, bHh?.F32, h.F32!, tape, y.F32!, hN.F32!);
+        return RecordMulti(op, [y, hN], g =>
         {
             var d = all.Select(GradBuffer).ToArray();
-            RnnKernel.Backward(pass, relu, g.F32!, x.F32!, wIh.F32!, wHh.F32!, tape, new RecurrentGradients
+            RnnKernel.Backward(pass, relu, g[0]?.F32, g[1]?.F32, x.F32!, wIh.F32!, wHh.F32!, tape, new RecurrentGradients
             {
                 X = d[0], WeightIh = d[1], WeightHh = d[2], BiasIh = d[3], BiasHh = d[4], H0 = d[5],
             });
@@ -145,8 +140,8 @@ public static partial class F
 
     // ---- helpers
 
-    /// <summary>Row <paramref name="row"/> of a packed [T + k, N, H] result as [N, H].</summary>
-    private static Tensor FinalState(Tensor packed, int row) => Reshape(Narrow(packed, 0, row, 1), packed.Dims[1], packed.Dims[2]);
+    /// <summary>A float32 tensor whose every value the caller will write (no zeroing pass).</summary>
+    private static Tensor Uninitialized(params int[] shape) => new(shape, GC.AllocateUninitializedArray<float>(ShapeUtil.Numel(shape)));
 
     private static Tensor CellInput(Tensor x, string op)
     {

@@ -1,3 +1,5 @@
+using System.Buffers;
+using System.Numerics;
 using TP = System.Numerics.Tensors.TensorPrimitives;
 
 namespace Tessera.Kernels;
@@ -6,11 +8,11 @@ namespace Tessera.Kernels;
 internal sealed class GruTape(in RecurrentPass p)
 {
     /// <summary>[T, N, 3H]: x_t W_ihᵀ + b_ih for every step, then after the step the gates r, z, n.</summary>
-    public readonly float[] Gates = new float[p.Steps * p.Batch * 3 * p.Hidden];
+    public readonly float[] Gates = GC.AllocateUninitializedArray<float>(p.Steps * p.Batch * 3 * p.Hidden);
     /// <summary>[T, N, H]: h entering step t.</summary>
-    public readonly float[] HPrev = new float[p.SlotLength(p.Hidden)];
+    public readonly float[] HPrev = GC.AllocateUninitializedArray<float>(p.SlotLength(p.Hidden));
     /// <summary>[T, N, H]: reset-after, W_hn h + b_hn (what r scales); classic, r ⊙ h (what W_hn multiplies).</summary>
-    public readonly float[] Aux = new float[p.SlotLength(p.Hidden)];
+    public readonly float[] Aux = GC.AllocateUninitializedArray<float>(p.SlotLength(p.Hidden));
 }
 
 /// <summary>
@@ -18,141 +20,174 @@ internal sealed class GruTape(in RecurrentPass p)
 /// r = σ(W_ir x + b_ir + W_hr h + b_hr), z = σ(W_iz x + b_iz + W_hz h + b_hz), h' = (1 − z) ⊙ n + z ⊙ h, with
 /// n = tanh(W_in x + b_in + r ⊙ (W_hn h + b_hn)) when <c>resetAfter</c> (PyTorch, cuDNN) or
 /// n = tanh(W_in x + b_in + W_hn (r ⊙ h) + b_hn) in the classic form (Cho et al. eq. 8, Keras reset_after=False),
-/// which needs a second recurrent GEMM per step because r acts before the matmul.
-/// Output layout: y = [T·N·H outputs | N·H h_n].
+/// which needs a second recurrent GEMM per step because r acts before the matmul. Outputs: y [T, N, H], h_n [N, H].
 /// </summary>
 internal static class GruKernel
 {
     public static void Forward(in RecurrentPass p, bool resetAfter, ReadOnlySpan<float> x, ReadOnlySpan<float> wIh, ReadOnlySpan<float> wHh,
-        ReadOnlySpan<float> bIh, ReadOnlySpan<float> bHh, ReadOnlySpan<float> h0, GruTape tape, Span<float> y)
+        ReadOnlySpan<float> bIh, ReadOnlySpan<float> bHh, ReadOnlySpan<float> h0, GruTape tape, Span<float> y, Span<float> h)
     {
         int T = p.Steps, N = p.Batch, I = p.Input, H = p.Hidden, G = 3 * H;
         var a = tape.Gates.AsSpan();
-        RecurrentPass.FillRows(a, T * N, G, bIh, default);
-        Gemm.Multiply(false, false, T * N, G, I, 1f, x, I, RecurrentPass.Transpose(wIh, G, I), G, 1f, a, G);
-        var wHhT = RecurrentPass.Transpose(wHh, G, H);   // [H, 3H]: columns r, z, n
-        var gh = new float[N * G].AsSpan();          // h W_hhᵀ + b_hh of one step
-        var outputs = y[..(T * N * H)];
-        var h = y.Slice(T * N * H, N * H);
-        h0.CopyTo(h);
-        for (int k = 0; k < T; k++)
+        var pool = ArrayPool<float>.Shared;
+        var wT = pool.Rent(Math.Max(I, H) * G); var ghArray = pool.Rent(N * G);
+        try
         {
-            int t = p.StepAt(k);
-            var at = a.Slice(t * N * G, N * G);
-            var aux = tape.Aux.AsSpan(p.Slot(t, H), N * H);
-            if (p.Save) h.CopyTo(tape.HPrev.AsSpan(t * N * H));
-            RecurrentPass.FillRows(gh, N, G, bHh, default);
-            if (resetAfter) Gemm.Multiply(false, false, N, G, H, 1f, h, H, wHhT, G, 1f, gh, G);
-            else
+            var gh = ghArray.AsSpan(0, N * G);                         // h W_hhᵀ + b_hh of one step
+            RecurrentPass.FillRows(a, T * N, G, bIh, default);
+            RecurrentPass.Transpose(wIh, G, I, wT);
+            Gemm.Multiply(false, false, T * N, G, I, 1f, x, I, wT, G, 1f, a, G);
+            RecurrentPass.Transpose(wHh, G, H, wT);                   // W_hhᵀ [H, 3H]: columns r, z, n
+            h0.CopyTo(h);
+            for (int k = 0; k < T; k++)
             {
-                // r and z first, then (r ⊙ h) W_hnᵀ into the n block.
-                Gemm.Multiply(false, false, N, 2 * H, H, 1f, h, H, wHhT, G, 1f, gh, G);
+                int t = p.StepAt(k);
+                var at = a.Slice(t * N * G, N * G);
+                var aux = tape.Aux.AsSpan(p.Slot(t, H), N * H);
+                if (p.Save) h.CopyTo(tape.HPrev.AsSpan(t * N * H));
+                RecurrentPass.FillRows(gh, N, G, bHh, default);
+                if (resetAfter) Gemm.Multiply(false, false, N, G, H, 1f, h, H, wT, G, 1f, gh, G);
+                else
+                {
+                    // r and z first, then (r ⊙ h) W_hnᵀ into the n block.
+                    Gemm.Multiply(false, false, N, 2 * H, H, 1f, h, H, wT, G, 1f, gh, G);
+                    for (int b = 0; b < N; b++)
+                    {
+                        var rz = at.Slice(b * G, 2 * H);
+                        TP.Add(rz, gh.Slice(b * G, 2 * H), rz);
+                        TP.Sigmoid(rz, rz);
+                        TP.Multiply(rz[..H], h.Slice(b * H, H), aux.Slice(b * H, H));
+                    }
+                    Gemm.Multiply(false, false, N, H, H, 1f, aux, H, wT.AsSpan(2 * H), G, 1f, gh[(2 * H)..], G);
+                }
                 for (int b = 0; b < N; b++)
                 {
-                    var rz = at.Slice(b * G, 2 * H);
-                    TP.Add(rz, gh.Slice(b * G, 2 * H), rz);
-                    TP.Sigmoid(rz, rz);
-                    TP.Multiply(rz[..H], h.Slice(b * H, H), aux.Slice(b * H, H));
+                    var yb = y.Slice((t * N + b) * H, H);
+                    if (!p.Valid(t, b)) { yb.Clear(); continue; }
+                    var row = at.Slice(b * G, G); var ghb = gh.Slice(b * G, G); var hb = h.Slice(b * H, H);
+                    var r = row[..H]; var z = row.Slice(H, H); var n = row.Slice(2 * H, H);
+                    if (resetAfter)
+                    {
+                        var rz = row[..(2 * H)];
+                        TP.Add(rz, ghb[..(2 * H)], rz);
+                        TP.Sigmoid(rz, rz);
+                        ghb.Slice(2 * H, H).CopyTo(aux.Slice(b * H, H));
+                        TP.MultiplyAdd(r, ghb.Slice(2 * H, H), n, n);
+                    }
+                    else TP.Add(n, ghb.Slice(2 * H, H), n);
+                    TP.Tanh(n, n);
+                    // h' = (1 − z) n + z h = n + z (h − n)
+                    TP.Subtract(hb, n, hb);
+                    TP.MultiplyAdd(z, hb, n, hb);
+                    hb.CopyTo(yb);
                 }
-                Gemm.Multiply(false, false, N, H, H, 1f, aux, H, wHhT.AsSpan(2 * H), G, 1f, gh[(2 * H)..], G);
-            }
-            for (int b = 0; b < N; b++)
-            {
-                var yb = outputs.Slice((t * N + b) * H, H);
-                if (!p.Valid(t, b)) { yb.Clear(); continue; }
-                var row = at.Slice(b * G, G); var ghb = gh.Slice(b * G, G); var hb = h.Slice(b * H, H);
-                var r = row[..H]; var z = row.Slice(H, H); var n = row.Slice(2 * H, H);
-                if (resetAfter)
-                {
-                    var rz = row[..(2 * H)];
-                    TP.Add(rz, ghb[..(2 * H)], rz);
-                    TP.Sigmoid(rz, rz);
-                    ghb.Slice(2 * H, H).CopyTo(aux.Slice(b * H, H));
-                    TP.MultiplyAdd(r, ghb.Slice(2 * H, H), n, n);
-                }
-                else TP.Add(n, ghb.Slice(2 * H, H), n);
-                TP.Tanh(n, n);
-                // h' = (1 − z) n + z h = n + z (h − n)
-                TP.Subtract(hb, n, hb);
-                TP.MultiplyAdd(z, hb, n, hb);
-                hb.CopyTo(yb);
             }
         }
+        finally { pool.Return(wT); pool.Return(ghArray); }
     }
 
-    /// <summary>Backpropagation through time; dy = (dL/d outputs, dL/dh_n). Padded steps pass dL/dh through unchanged.</summary>
-    public static void Backward(in RecurrentPass p, bool resetAfter, ReadOnlySpan<float> dy, ReadOnlySpan<float> x, ReadOnlySpan<float> wIh,
-        ReadOnlySpan<float> wHh, GruTape tape, RecurrentGradients grads)
+    /// <summary>Backpropagation through time; dY [T, N, H] and dHN [N, H] (empty: zero). Padded steps pass dL/dh through unchanged.</summary>
+    public static void Backward(in RecurrentPass p, bool resetAfter, ReadOnlySpan<float> dY, ReadOnlySpan<float> dHN, ReadOnlySpan<float> x,
+        ReadOnlySpan<float> wIh, ReadOnlySpan<float> wHh, GruTape tape, RecurrentGradients grads)
     {
         int T = p.Steps, N = p.Batch, I = p.Input, H = p.Hidden, G = 3 * H;
         // dAx: gradient of the input projection (x W_ihᵀ + b_ih); dAh: of the recurrent one (h W_hhᵀ + b_hh, or for the
         // classic form its r/z blocks and (r ⊙ h) W_hnᵀ + b_hn). They differ only in the n block of the reset-after form.
-        var dAx = new float[T * N * G];
-        var dAh = resetAfter ? new float[T * N * G] : dAx;
-        var dh = dy.Slice(T * N * H, N * H).ToArray();
-        var dhNext = new float[N * H];
-        var dhTotal = new float[N * H];
-        float[] dRh = resetAfter ? [] : new float[N * H];
-        for (int k = T - 1; k >= 0; k--)
+        var pool = ArrayPool<float>.Shared;
+        var dAxArray = pool.Rent(T * N * G); var dAhArray = resetAfter ? pool.Rent(T * N * G) : dAxArray; var scratch = pool.Rent(4 * N * H);
+        try
         {
-            int t = p.StepAt(k);
-            var dAxT = dAx.AsSpan(t * N * G, N * G); var dAhT = dAh.AsSpan(t * N * G, N * G);
-            for (int b = 0; b < N; b++)
+            var dAx = dAxArray.AsSpan(0, T * N * G); var dAh = dAhArray.AsSpan(0, T * N * G);
+            var dh = scratch.AsSpan(0, N * H); var dhNext = scratch.AsSpan(N * H, N * H);
+            var dhTotal = scratch.AsSpan(2 * N * H, H); var dRh = scratch.AsSpan(3 * N * H, N * H);
+            if (dHN.IsEmpty) dh.Clear(); else dHN.CopyTo(dh);
+            for (int k = T - 1; k >= 0; k--)
             {
-                var carry = dh.AsSpan(b * H, H); var next = dhNext.AsSpan(b * H, H);
-                if (!p.Valid(t, b)) { carry.CopyTo(next); continue; }
-                var dht = dhTotal.AsSpan(b * H, H);
-                TP.Add(carry, dy.Slice((t * N + b) * H, H), dht);
-                var gates = tape.Gates.AsSpan((t * N + b) * G, G);
-                var hp = tape.HPrev.AsSpan((t * N + b) * H, H);
-                var aux = tape.Aux.AsSpan((t * N + b) * H, H);
-                var dx = dAxT.Slice(b * G, G); var dhh = dAhT.Slice(b * G, G);
-                for (int j = 0; j < H; j++)
-                {
-                    float r = gates[j], z = gates[H + j], n = gates[2 * H + j], d = dht[j];
-                    float dn = d * (1 - z) * (1 - n * n);
-                    dx[H + j] = d * (hp[j] - n) * z * (1 - z);
-                    dx[2 * H + j] = dn;
-                    next[j] = d * z;
-                    if (resetAfter)
-                    {
-                        dx[j] = dn * aux[j] * r * (1 - r);
-                        dhh[j] = dx[j]; dhh[H + j] = dx[H + j]; dhh[2 * H + j] = dn * r;
-                    }
-                }
-            }
-            if (!resetAfter)
-            {
-                // d(r ⊙ h) = dn W_hn; then r gets dL/dr = d(r ⊙ h) ⊙ h and h gets d(r ⊙ h) ⊙ r.
-                Gemm.Multiply(false, false, N, H, H, 1f, dAxT[(2 * H)..], G, wHh[(2 * H * H)..], H, 0f, dRh, H);
+                int t = p.StepAt(k);
+                var dAxT = dAx.Slice(t * N * G, N * G); var dAhT = dAh.Slice(t * N * G, N * G);
                 for (int b = 0; b < N; b++)
                 {
-                    if (!p.Valid(t, b)) continue;
-                    var gates = tape.Gates.AsSpan((t * N + b) * G, H);
-                    var hp = tape.HPrev.AsSpan((t * N + b) * H, H);
-                    var drh = dRh.AsSpan(b * H, H); var next = dhNext.AsSpan(b * H, H); var dr = dAxT.Slice(b * G, H);
-                    for (int j = 0; j < H; j++)
-                    {
-                        float r = gates[j];
-                        dr[j] = drh[j] * hp[j] * r * (1 - r);
-                        next[j] += drh[j] * r;
-                    }
+                    var carry = dh.Slice(b * H, H); var next = dhNext.Slice(b * H, H);
+                    if (!p.Valid(t, b)) { carry.CopyTo(next); dAxT.Slice(b * G, G).Clear(); dAhT.Slice(b * G, G).Clear(); continue; }
+                    if (dY.IsEmpty) carry.CopyTo(dhTotal); else TP.Add(carry, dY.Slice((t * N + b) * H, H), dhTotal);
+                    int row = (t * N + b) * H;
+                    StepBackward(resetAfter, tape.Gates.AsSpan((t * N + b) * G, G), tape.HPrev.AsSpan(row, H), tape.Aux.AsSpan(row, H), dhTotal,
+                        dAxT.Slice(b * G, G), dAhT.Slice(b * G, G), next);
                 }
-                Gemm.Multiply(false, false, N, H, 2 * H, 1f, dAxT, G, wHh, H, 1f, dhNext, H);
+                if (!resetAfter)
+                {
+                    // d(r ⊙ h) = dn W_hn; then r gets dL/dr = d(r ⊙ h) ⊙ h and h gets d(r ⊙ h) ⊙ r.
+                    Gemm.Multiply(false, false, N, H, H, 1f, dAxT[(2 * H)..], G, wHh[(2 * H * H)..], H, 0f, dRh, H);
+                    for (int b = 0; b < N; b++)
+                        if (p.Valid(t, b))
+                            ResetGateBackward(tape.Gates.AsSpan((t * N + b) * G, H), tape.HPrev.AsSpan((t * N + b) * H, H), dRh.Slice(b * H, H),
+                                dAxT.Slice(b * G, H), dhNext.Slice(b * H, H));
+                    Gemm.Multiply(false, false, N, H, 2 * H, 1f, dAxT, G, wHh, H, 1f, dhNext, H);
+                }
+                else Gemm.Multiply(false, false, N, H, G, 1f, dAhT, G, wHh, H, 1f, dhNext, H);
+                var swap = dh; dh = dhNext; dhNext = swap;
             }
-            else Gemm.Multiply(false, false, N, H, G, 1f, dAhT, G, wHh, H, 1f, dhNext, H);
-            (dh, dhNext) = (dhNext, dh);
+            if (!grads.H0.IsEmpty) dh.CopyTo(grads.H0);
+            int rows = T * N;
+            if (resetAfter) { LstmKernel.ProjectionGrads(rows, I, H, G, dAx, dAh, x, tape.HPrev, wIh, grads); return; }
+            // Classic: the n rows of W_hh multiply r ⊙ h, not h.
+            var dWhh = grads.WeightHh; grads.WeightHh = default;
+            LstmKernel.ProjectionGrads(rows, I, H, G, dAx, dAx, x, tape.HPrev, wIh, grads);
+            if (!dWhh.IsEmpty)
+            {
+                Gemm.Multiply(true, false, 2 * H, H, rows, 1f, dAx, G, tape.HPrev, H, 0f, dWhh, H);
+                Gemm.Multiply(true, false, H, H, rows, 1f, dAx[(2 * H)..], G, tape.Aux, H, 0f, dWhh[(2 * H * H)..], H);
+            }
         }
-        if (!grads.H0.IsEmpty) dh.CopyTo(grads.H0);
-        int rows = T * N;
-        if (resetAfter) { LstmKernel.ProjectionGrads(rows, I, H, G, dAx, dAh, x, tape.HPrev, wIh, grads); return; }
-        // Classic: the n rows of W_hh multiply r ⊙ h, not h.
-        var dWhh = grads.WeightHh; grads.WeightHh = default;
-        LstmKernel.ProjectionGrads(rows, I, H, G, dAx, dAx, x, tape.HPrev, wIh, grads);
-        if (!dWhh.IsEmpty)
+        finally { pool.Return(dAxArray); if (resetAfter) pool.Return(dAhArray); pool.Return(scratch); }
+    }
+
+    /// <summary>
+    /// One row: dn = dh(1−z)(1−n²) (the n pre-activation), dz = dh(h_prev − n)·z(1−z), dh_prev = dh·z (+ the recurrent
+    /// products, added later); reset-after also dr = dn·(W_hn h + b_hn)·r(1−r) and the recurrent n gradient dn·r.
+    /// The classic form's r gradient needs d(r ⊙ h) = dn W_hn first (<see cref="ResetGateBackward"/>).
+    /// </summary>
+    private static void StepBackward(bool resetAfter, ReadOnlySpan<float> gates, ReadOnlySpan<float> hp, ReadOnlySpan<float> aux,
+        ReadOnlySpan<float> dh, Span<float> dAx, Span<float> dAh, Span<float> dhPrev)
+    {
+        int H = dh.Length, W = Vector<float>.Count, j = 0;
+        var one = Vector<float>.One;
+        for (; Vector.IsHardwareAccelerated && j <= H - W; j += W)
         {
-            Gemm.Multiply(true, false, 2 * H, H, rows, 1f, dAx, G, tape.HPrev, H, 0f, dWhh, H);
-            Gemm.Multiply(true, false, H, H, rows, 1f, dAx.AsSpan(2 * H), G, tape.Aux, H, 0f, dWhh[(2 * H * H)..], H);
+            var r = new Vector<float>(gates[j..]); var z = new Vector<float>(gates[(H + j)..]); var n = new Vector<float>(gates[(2 * H + j)..]);
+            var d = new Vector<float>(dh[j..]);
+            var dn = d * (one - z) * (one - n * n);
+            var dz = d * (new Vector<float>(hp[j..]) - n) * z * (one - z);
+            dz.CopyTo(dAx[(H + j)..]); dn.CopyTo(dAx[(2 * H + j)..]);
+            (d * z).CopyTo(dhPrev[j..]);
+            if (resetAfter)
+            {
+                var dr = dn * new Vector<float>(aux[j..]) * r * (one - r);
+                dr.CopyTo(dAx[j..]); dr.CopyTo(dAh[j..]); dz.CopyTo(dAh[(H + j)..]); (dn * r).CopyTo(dAh[(2 * H + j)..]);
+            }
+        }
+        for (; j < H; j++)
+        {
+            float r = gates[j], z = gates[H + j], n = gates[2 * H + j], d = dh[j];
+            float dn = d * (1 - z) * (1 - n * n);
+            float dz = d * (hp[j] - n) * z * (1 - z);
+            dAx[H + j] = dz; dAx[2 * H + j] = dn;
+            dhPrev[j] = d * z;
+            if (resetAfter)
+            {
+                float dr = dn * aux[j] * r * (1 - r);
+                dAx[j] = dr; dAh[j] = dr; dAh[H + j] = dz; dAh[2 * H + j] = dn * r;
+            }
+        }
+    }
+
+    /// <summary>Classic form, one row: dr = d(r ⊙ h)·h_prev·r(1−r); dh_prev += d(r ⊙ h)·r.</summary>
+    private static void ResetGateBackward(ReadOnlySpan<float> r, ReadOnlySpan<float> hp, ReadOnlySpan<float> dRh, Span<float> dr, Span<float> dhPrev)
+    {
+        for (int j = 0; j < r.Length; j++)
+        {
+            dr[j] = dRh[j] * hp[j] * r[j] * (1 - r[j]);
+            dhPrev[j] += dRh[j] * r[j];
         }
     }
 }

@@ -35,12 +35,16 @@ internal readonly struct RecurrentPass
     /// Wᵀ of a row-major [rows, cols] weight, made once per pass so that every per-step product reads its B operand
     /// row by row (x·Wᵀ becomes x·(Wᵀ) with contiguous rows), which suits both the GEMM's small-batch paths and plain loops.
     /// </summary>
-    public static float[] Transpose(ReadOnlySpan<float> w, int rows, int cols)
+    public static void Transpose(ReadOnlySpan<float> w, int rows, int cols, Span<float> t)
     {
-        var t = new float[rows * cols];
-        for (int r = 0; r < rows; r++)
-            for (int c = 0; c < cols; c++) t[c * rows + r] = w[r * cols + c];
-        return t;
+        const int tile = 32;   // a 32×32 tile of both matrices stays in L1, so the strided writes hit cache
+        for (int r0 = 0; r0 < rows; r0 += tile)
+            for (int c0 = 0; c0 < cols; c0 += tile)
+            {
+                int r1 = Math.Min(rows, r0 + tile), c1 = Math.Min(cols, c0 + tile);
+                for (int r = r0; r < r1; r++)
+                    for (int c = c0; c < c1; c++) t[c * rows + r] = w[r * cols + c];
+            }
     }
 
     /// <summary>Fills every row of a [rows, width] buffer with b1 + b2 (either may be empty), or zeros.</summary>
