@@ -83,11 +83,12 @@ public static partial class F
         var pass = new RecurrentPass(T, N, I, H, reverse, lengths, NeedsTape(all));
         var tape = new LstmTape(pass);
         Tensor y = Uninitialized(T, N, H), hN = Uninitialized(N, H), cN = Uninitialized(N, H);
-        LstmKernel.Forward(pass, x.F32!, wIh.F32!, wHh.F32!, bIh?.F32, bHh?.F32, peep?[0].F32, peep?[1].F32, peep?[2].F32, h.F32!, c.F32!, tape, y.F32!, hN.F32!, cN.F32!);
+        var peepholes = peep == null ? null : new Peepholes(peep[0].F32!, peep[1].F32!, peep[2].F32!);
+        LstmKernel.Forward(pass, x.F32!, wIh.F32!, wHh.F32!, bIh?.F32, bHh?.F32, peepholes, h.F32!, c.F32!, tape, y.F32!, hN.F32!, cN.F32!);
         return RecordMulti(op, [y, hN, cN], g =>
         {
             var d = all.Select(GradBuffer).ToArray();
-            LstmKernel.Backward(pass, g[0]?.F32, g[1]?.F32, g[2]?.F32, x.F32!, wIh.F32!, wHh.F32!, peep?[0].F32, peep?[1].F32, peep?[2].F32, tape, new RecurrentGradients
+            LstmKernel.Backward(pass, g[0]?.F32, g[1]?.F32, g[2]?.F32, x.F32!, wIh.F32!, wHh.F32!, peepholes, tape, new RecurrentGradients
             {
                 X = d[0], WeightIh = d[1], WeightHh = d[2], BiasIh = d[3], BiasHh = d[4], H0 = d[5], C0 = d[6],
                 WeightCi = d[7], WeightCf = d[8], WeightCo = d[9],

@@ -15,9 +15,14 @@ public class RecurrentKernelTests
         { 4, 2, 5, 33, true, false },
         { 6, 4, 3, 17, true, true },
         { 3, 5, 9, 8, false, false },
+        { 3, 9, 5, 513, true, true },       // N·H ≥ 4096: the rows of a step are split across cores
     };
 
     private static Tensor R(Generator g, params int[] shape) => F.Mul(Tensor.Randn(shape, g), Tensor.Scalar(0.6f)).Detach().RequiresGrad_();
+
+    /// <summary>Weights [rows, fan] with std 0.6, or 1/√fan for wide rows (about the scale of PyTorch's initialisation), so
+    /// pre-activations stay O(1) at every size and float32 sums over long rows do not cancel catastrophically.</summary>
+    private static Tensor W(Generator g, int rows, int fan) => F.Mul(Tensor.Randn([rows, fan], g), Tensor.Scalar(Math.Min(0.6f, 1f / MathF.Sqrt(fan)))).Detach().RequiresGrad_();
 
     private static int[]? Lengths(bool on, int T, int N) => on ? Enumerable.Range(0, N).Select(b => 1 + (b * 7 + 2) % T).ToArray() : null;
 
@@ -68,7 +73,7 @@ public class RecurrentKernelTests
     public void LstmMatchesTheLoop(int T, int N, int I, int H, bool reverse, bool withLengths)
     {
         var g = new Generator(3);
-        var (x, h0, c0, wih, whh, bih, bhh) = (R(g, T, N, I), R(g, N, H), R(g, N, H), R(g, 4 * H, I), R(g, 4 * H, H), R(g, 4 * H), R(g, 4 * H));
+        var (x, h0, c0, wih, whh, bih, bhh) = (R(g, T, N, I), R(g, N, H), R(g, N, H), W(g, 4 * H, I), W(g, 4 * H, H), R(g, 4 * H), R(g, 4 * H));
         var lengths = Lengths(withLengths, T, N);
         var (y, h, c) = F.LstmLayer(x, h0, c0, wih, whh, bih, bhh, reverse, lengths);
         var (ry, rs) = Loop(x, [h0, c0], reverse, lengths, (xt, s) =>
@@ -85,7 +90,7 @@ public class RecurrentKernelTests
     public void PeepholeLstmMatchesTheLoop(int T, int N, int I, int H, bool reverse, bool withLengths)
     {
         var g = new Generator(4);
-        var (x, h0, c0, wih, whh, bih, bhh) = (R(g, T, N, I), R(g, N, H), R(g, N, H), R(g, 4 * H, I), R(g, 4 * H, H), R(g, 4 * H), R(g, 4 * H));
+        var (x, h0, c0, wih, whh, bih, bhh) = (R(g, T, N, I), R(g, N, H), R(g, N, H), W(g, 4 * H, I), W(g, 4 * H, H), R(g, 4 * H), R(g, 4 * H));
         var (wci, wcf, wco) = (R(g, H), R(g, H), R(g, H));
         var lengths = Lengths(withLengths, T, N);
         var (y, h, c) = F.PeepholeLstmLayer(x, h0, c0, wih, whh, bih, bhh, wci, wcf, wco, reverse, lengths);
@@ -107,7 +112,7 @@ public class RecurrentKernelTests
         foreach (bool resetAfter in new[] { true, false })
         {
             var g = new Generator(5);
-            var (x, h0, wih, whh, bih, bhh) = (R(g, T, N, I), R(g, N, H), R(g, 3 * H, I), R(g, 3 * H, H), R(g, 3 * H), R(g, 3 * H));
+            var (x, h0, wih, whh, bih, bhh) = (R(g, T, N, I), R(g, N, H), W(g, 3 * H, I), W(g, 3 * H, H), R(g, 3 * H), R(g, 3 * H));
             var lengths = Lengths(withLengths, T, N);
             var (y, h) = F.GruLayer(x, h0, wih, whh, bih, bhh, resetAfter, reverse, lengths);
             var (ry, rs) = Loop(x, [h0], reverse, lengths, (xt, s) =>
@@ -131,7 +136,7 @@ public class RecurrentKernelTests
         foreach (var act in new[] { "tanh", "relu" })
         {
             var g = new Generator(6);
-            var (x, h0, wih, whh, bih, bhh) = (R(g, T, N, I), R(g, N, H), R(g, H, I), R(g, H, H), R(g, H), R(g, H));
+            var (x, h0, wih, whh, bih, bhh) = (R(g, T, N, I), R(g, N, H), W(g, H, I), W(g, H, H), R(g, H), R(g, H));
             var lengths = Lengths(withLengths, T, N);
             var (y, h) = F.RnnLayer(x, h0, wih, whh, bih, bhh, act, reverse, lengths);
             var (ry, rs) = Loop(x, [h0], reverse, lengths, (xt, s) =>

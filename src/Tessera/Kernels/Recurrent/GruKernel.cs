@@ -25,137 +25,153 @@ internal sealed class GruTape(in RecurrentPass p)
 internal static class GruKernel
 {
     public static void Forward(in RecurrentPass p, bool resetAfter, ReadOnlySpan<float> x, ReadOnlySpan<float> wIh, ReadOnlySpan<float> wHh,
-        ReadOnlySpan<float> bIh, ReadOnlySpan<float> bHh, ReadOnlySpan<float> h0, GruTape tape, Span<float> y, Span<float> h)
+        ReadOnlySpan<float> bIh, ReadOnlySpan<float> bHh, ReadOnlySpan<float> h0, GruTape tape, float[] y, float[] h)
     {
         int T = p.Steps, N = p.Batch, I = p.Input, H = p.Hidden, G = 3 * H;
-        var a = tape.Gates.AsSpan();
+        var a = tape.Gates;
         var pool = ArrayPool<float>.Shared;
-        var wT = pool.Rent(Math.Max(I, H) * G); var ghArray = pool.Rent(N * G);
+        var wT = pool.Rent(Math.Max(I, H) * G); var gh = pool.Rent(N * G);   // gh: h W_hhᵀ + b_hh of one step
         try
         {
-            var gh = ghArray.AsSpan(0, N * G);                         // h W_hhᵀ + b_hh of one step
             RecurrentPass.FillRows(a, T * N, G, bIh, default);
             RecurrentPass.Transpose(wIh, G, I, wT);
             Gemm.Multiply(false, false, T * N, G, I, 1f, x, I, wT, G, 1f, a, G);
             RecurrentPass.Transpose(wHh, G, H, wT);                   // W_hhᵀ [H, 3H]: columns r, z, n
             h0.CopyTo(h);
+            var pass = p;
             for (int k = 0; k < T; k++)
             {
                 int t = p.StepAt(k);
-                var at = a.Slice(t * N * G, N * G);
-                var aux = tape.Aux.AsSpan(p.Slot(t, H), N * H);
-                if (p.Save) h.CopyTo(tape.HPrev.AsSpan(t * N * H));
+                if (p.Save) h.AsSpan(0, N * H).CopyTo(tape.HPrev.AsSpan(t * N * H));
                 RecurrentPass.FillRows(gh, N, G, bHh, default);
                 if (resetAfter) Gemm.Multiply(false, false, N, G, H, 1f, h, H, wT, G, 1f, gh, G);
                 else
                 {
                     // r and z first, then (r ⊙ h) W_hnᵀ into the n block.
                     Gemm.Multiply(false, false, N, 2 * H, H, 1f, h, H, wT, G, 1f, gh, G);
-                    for (int b = 0; b < N; b++)
-                    {
-                        var rz = at.Slice(b * G, 2 * H);
-                        TP.Add(rz, gh.Slice(b * G, 2 * H), rz);
-                        TP.Sigmoid(rz, rz);
-                        TP.Multiply(rz[..H], h.Slice(b * H, H), aux.Slice(b * H, H));
-                    }
-                    Gemm.Multiply(false, false, N, H, H, 1f, aux, H, wT.AsSpan(2 * H), G, 1f, gh[(2 * H)..], G);
+                    pass.ForRows((lo, hi) => ResetRows(pass, t, lo, hi, tape, gh, h));
+                    Gemm.Multiply(false, false, N, H, H, 1f, tape.Aux.AsSpan(p.Slot(t, H), N * H), H, wT.AsSpan(2 * H), G, 1f, gh.AsSpan(2 * H), G);
                 }
-                for (int b = 0; b < N; b++)
-                {
-                    var yb = y.Slice((t * N + b) * H, H);
-                    if (!p.Valid(t, b)) { yb.Clear(); continue; }
-                    var row = at.Slice(b * G, G); var ghb = gh.Slice(b * G, G); var hb = h.Slice(b * H, H);
-                    var r = row[..H]; var z = row.Slice(H, H); var n = row.Slice(2 * H, H);
-                    if (resetAfter)
-                    {
-                        var rz = row[..(2 * H)];
-                        TP.Add(rz, ghb[..(2 * H)], rz);
-                        TP.Sigmoid(rz, rz);
-                        ghb.Slice(2 * H, H).CopyTo(aux.Slice(b * H, H));
-                        TP.MultiplyAdd(r, ghb.Slice(2 * H, H), n, n);
-                    }
-                    else TP.Add(n, ghb.Slice(2 * H, H), n);
-                    TP.Tanh(n, n);
-                    // h' = (1 − z) n + z h = n + z (h − n)
-                    TP.Subtract(hb, n, hb);
-                    TP.MultiplyAdd(z, hb, n, hb);
-                    hb.CopyTo(yb);
-                }
+                pass.ForRows((lo, hi) => StepRows(pass, resetAfter, t, lo, hi, tape, gh, y, h));
             }
         }
-        finally { pool.Return(wT); pool.Return(ghArray); }
+        finally { pool.Return(wT); pool.Return(gh); }
     }
 
-    /// <summary>Backpropagation through time; dY [T, N, H] and dHN [N, H] (empty: zero). Padded steps pass dL/dh through unchanged.</summary>
-    public static void Backward(in RecurrentPass p, bool resetAfter, ReadOnlySpan<float> dY, ReadOnlySpan<float> dHN, ReadOnlySpan<float> x,
+    /// <summary>Classic form, rows lo..hi−1 of step t: r, z = σ(·) and r ⊙ h (what W_hn multiplies) into the tape.</summary>
+    private static void ResetRows(in RecurrentPass p, int t, int lo, int hi, GruTape tape, float[] gh, float[] h)
+    {
+        int N = p.Batch, H = p.Hidden, G = 3 * H, slot = p.Slot(t, H);
+        for (int b = lo; b < hi; b++)
+        {
+            var rz = tape.Gates.AsSpan((t * N + b) * G, 2 * H);
+            TP.Add(rz, gh.AsSpan(b * G, 2 * H), rz);
+            TP.Sigmoid(rz, rz);
+            TP.Multiply(rz[..H], h.AsSpan(b * H, H), tape.Aux.AsSpan(slot + b * H, H));
+        }
+    }
+
+    /// <summary>Rows lo..hi−1 of step t: the gates, n, and h' = (1 − z) ⊙ n + z ⊙ h in place, and the output.</summary>
+    private static void StepRows(in RecurrentPass p, bool resetAfter, int t, int lo, int hi, GruTape tape, float[] gh, float[] y, float[] h)
+    {
+        int N = p.Batch, H = p.Hidden, G = 3 * H, slot = p.Slot(t, H);
+        for (int b = lo; b < hi; b++)
+        {
+            var yb = y.AsSpan((t * N + b) * H, H);
+            if (!p.Valid(t, b)) { yb.Clear(); continue; }
+            var row = tape.Gates.AsSpan((t * N + b) * G, G); var ghb = gh.AsSpan(b * G, G); var hb = h.AsSpan(b * H, H);
+            var r = row[..H]; var z = row.Slice(H, H); var n = row.Slice(2 * H, H);
+            if (resetAfter)
+            {
+                var rz = row[..(2 * H)];
+                TP.Add(rz, ghb[..(2 * H)], rz);
+                TP.Sigmoid(rz, rz);
+                ghb.Slice(2 * H, H).CopyTo(tape.Aux.AsSpan(slot + b * H, H));
+                TP.MultiplyAdd(r, ghb.Slice(2 * H, H), n, n);
+            }
+            else TP.Add(n, ghb.Slice(2 * H, H), n);
+            TP.Tanh(n, n);
+            // h' = (1 − z) n + z h = n + z (h − n)
+            TP.Subtract(hb, n, hb);
+            TP.MultiplyAdd(z, hb, n, hb);
+            hb.CopyTo(yb);
+        }
+    }
+
+    /// <summary>Backpropagation through time; dY [T, N, H] and dHN [N, H] (null: zero). Padded steps pass dL/dh through unchanged.</summary>
+    public static void Backward(in RecurrentPass p, bool resetAfter, float[]? dY, float[]? dHN, ReadOnlySpan<float> x,
         ReadOnlySpan<float> wIh, ReadOnlySpan<float> wHh, GruTape tape, RecurrentGradients grads)
     {
         int T = p.Steps, N = p.Batch, I = p.Input, H = p.Hidden, G = 3 * H;
         // dAx: gradient of the input projection (x W_ihᵀ + b_ih); dAh: of the recurrent one (h W_hhᵀ + b_hh, or for the
         // classic form its r/z blocks and (r ⊙ h) W_hnᵀ + b_hn). They differ only in the n block of the reset-after form.
         var pool = ArrayPool<float>.Shared;
-        var dAxArray = pool.Rent(T * N * G); var dAhArray = resetAfter ? pool.Rent(T * N * G) : dAxArray; var scratch = pool.Rent(4 * N * H);
+        var dAx = pool.Rent(T * N * G); var dAh = resetAfter ? pool.Rent(T * N * G) : dAx;
+        var dh = pool.Rent(N * H); var dhNext = pool.Rent(N * H); var dRh = pool.Rent(N * H);
         try
         {
-            var dAx = dAxArray.AsSpan(0, T * N * G); var dAh = dAhArray.AsSpan(0, T * N * G);
-            var dh = scratch.AsSpan(0, N * H); var dhNext = scratch.AsSpan(N * H, N * H);
-            var dhTotal = scratch.AsSpan(2 * N * H, H); var dRh = scratch.AsSpan(3 * N * H, N * H);
-            if (dHN.IsEmpty) dh.Clear(); else dHN.CopyTo(dh);
+            if (dHN == null) dh.AsSpan(0, N * H).Clear(); else dHN.AsSpan(0, N * H).CopyTo(dh);
+            var pass = p;
             for (int k = T - 1; k >= 0; k--)
             {
                 int t = p.StepAt(k);
-                var dAxT = dAx.Slice(t * N * G, N * G); var dAhT = dAh.Slice(t * N * G, N * G);
-                for (int b = 0; b < N; b++)
-                {
-                    var carry = dh.Slice(b * H, H); var next = dhNext.Slice(b * H, H);
-                    if (!p.Valid(t, b)) { carry.CopyTo(next); dAxT.Slice(b * G, G).Clear(); dAhT.Slice(b * G, G).Clear(); continue; }
-                    if (dY.IsEmpty) carry.CopyTo(dhTotal); else TP.Add(carry, dY.Slice((t * N + b) * H, H), dhTotal);
-                    int row = (t * N + b) * H;
-                    StepBackward(resetAfter, tape.Gates.AsSpan((t * N + b) * G, G), tape.HPrev.AsSpan(row, H), tape.Aux.AsSpan(row, H), dhTotal,
-                        dAxT.Slice(b * G, G), dAhT.Slice(b * G, G), next);
-                }
+                var (carry, next) = (dh, dhNext);
+                pass.ForRows((lo, hi) => StepBackwardRows(pass, resetAfter, t, lo, hi, tape, dY, carry, next, dAx, dAh));
                 if (!resetAfter)
                 {
                     // d(r ⊙ h) = dn W_hn; then r gets dL/dr = d(r ⊙ h) ⊙ h and h gets d(r ⊙ h) ⊙ r.
-                    Gemm.Multiply(false, false, N, H, H, 1f, dAxT[(2 * H)..], G, wHh[(2 * H * H)..], H, 0f, dRh, H);
-                    for (int b = 0; b < N; b++)
-                        if (p.Valid(t, b))
-                            ResetGateBackward(tape.Gates.AsSpan((t * N + b) * G, H), tape.HPrev.AsSpan((t * N + b) * H, H), dRh.Slice(b * H, H),
-                                dAxT.Slice(b * G, H), dhNext.Slice(b * H, H));
-                    Gemm.Multiply(false, false, N, H, 2 * H, 1f, dAxT, G, wHh, H, 1f, dhNext, H);
+                    Gemm.Multiply(false, false, N, H, H, 1f, dAx.AsSpan(t * N * G + 2 * H), G, wHh[(2 * H * H)..], H, 0f, dRh, H);
+                    pass.ForRows((lo, hi) => ResetBackwardRows(pass, t, lo, hi, tape, dRh, dAx, next));
+                    Gemm.Multiply(false, false, N, H, 2 * H, 1f, dAx.AsSpan(t * N * G, N * G), G, wHh, H, 1f, dhNext, H);
                 }
-                else Gemm.Multiply(false, false, N, H, G, 1f, dAhT, G, wHh, H, 1f, dhNext, H);
-                var swap = dh; dh = dhNext; dhNext = swap;
+                else Gemm.Multiply(false, false, N, H, G, 1f, dAh.AsSpan(t * N * G, N * G), G, wHh, H, 1f, dhNext, H);
+                (dh, dhNext) = (dhNext, dh);
             }
-            if (!grads.H0.IsEmpty) dh.CopyTo(grads.H0);
+            if (!grads.H0.IsEmpty) dh.AsSpan(0, N * H).CopyTo(grads.H0);
             int rows = T * N;
-            if (resetAfter) { LstmKernel.ProjectionGrads(rows, I, H, G, dAx, dAh, x, tape.HPrev, wIh, grads); return; }
+            var dx = dAx.AsSpan(0, rows * G);
+            if (resetAfter) { LstmKernel.ProjectionGrads(rows, I, H, G, dx, dAh.AsSpan(0, rows * G), x, tape.HPrev, wIh, grads); return; }
             // Classic: the n rows of W_hh multiply r ⊙ h, not h.
             var dWhh = grads.WeightHh; grads.WeightHh = default;
-            LstmKernel.ProjectionGrads(rows, I, H, G, dAx, dAx, x, tape.HPrev, wIh, grads);
+            LstmKernel.ProjectionGrads(rows, I, H, G, dx, dx, x, tape.HPrev, wIh, grads);
             if (!dWhh.IsEmpty)
             {
-                Gemm.Multiply(true, false, 2 * H, H, rows, 1f, dAx, G, tape.HPrev, H, 0f, dWhh, H);
-                Gemm.Multiply(true, false, H, H, rows, 1f, dAx[(2 * H)..], G, tape.Aux, H, 0f, dWhh[(2 * H * H)..], H);
+                Gemm.Multiply(true, false, 2 * H, H, rows, 1f, dx, G, tape.HPrev, H, 0f, dWhh, H);
+                Gemm.Multiply(true, false, H, H, rows, 1f, dx[(2 * H)..], G, tape.Aux, H, 0f, dWhh[(2 * H * H)..], H);
             }
         }
-        finally { pool.Return(dAxArray); if (resetAfter) pool.Return(dAhArray); pool.Return(scratch); }
+        finally { pool.Return(dAx); if (resetAfter) pool.Return(dAh); pool.Return(dh); pool.Return(dhNext); pool.Return(dRh); }
+    }
+
+    private static void StepBackwardRows(in RecurrentPass p, bool resetAfter, int t, int lo, int hi, GruTape tape, float[]? dY,
+        float[] carry, float[] next, float[] dAx, float[] dAh)
+    {
+        int N = p.Batch, H = p.Hidden, G = 3 * H;
+        for (int b = lo; b < hi; b++)
+        {
+            int row = (t * N + b) * H;
+            var dx = dAx.AsSpan((t * N + b) * G, G); var dhh = dAh.AsSpan((t * N + b) * G, G);
+            if (!p.Valid(t, b)) { carry.AsSpan(b * H, H).CopyTo(next.AsSpan(b * H, H)); dx.Clear(); dhh.Clear(); continue; }
+            StepBackward(resetAfter, tape.Gates.AsSpan((t * N + b) * G, G), tape.HPrev.AsSpan(row, H), tape.Aux.AsSpan(row, H),
+                carry.AsSpan(b * H, H), dY == null ? default : dY.AsSpan(row, H), dx, dhh, next.AsSpan(b * H, H));
+        }
     }
 
     /// <summary>
-    /// One row: dn = dh(1−z)(1−n²) (the n pre-activation), dz = dh(h_prev − n)·z(1−z), dh_prev = dh·z (+ the recurrent
-    /// products, added later); reset-after also dr = dn·(W_hn h + b_hn)·r(1−r) and the recurrent n gradient dn·r.
-    /// The classic form's r gradient needs d(r ⊙ h) = dn W_hn first (<see cref="ResetGateBackward"/>).
+    /// One row, with dh = carried dL/dh + dL/dy_t: dn = dh(1−z)(1−n²) (the n pre-activation), dz = dh(h_prev − n)·z(1−z),
+    /// dh_prev = dh·z (+ the recurrent products, added later); reset-after also dr = dn·(W_hn h + b_hn)·r(1−r) and the
+    /// recurrent n gradient dn·r. The classic form's r gradient needs d(r ⊙ h) = dn W_hn first (<see cref="ResetBackwardRows"/>).
     /// </summary>
     private static void StepBackward(bool resetAfter, ReadOnlySpan<float> gates, ReadOnlySpan<float> hp, ReadOnlySpan<float> aux,
-        ReadOnlySpan<float> dh, Span<float> dAx, Span<float> dAh, Span<float> dhPrev)
+        ReadOnlySpan<float> dhCarry, ReadOnlySpan<float> dy, Span<float> dAx, Span<float> dAh, Span<float> dhPrev)
     {
-        int H = dh.Length, W = Vector<float>.Count, j = 0;
+        int H = dhCarry.Length, W = Vector<float>.Count, j = 0;
+        bool hasDy = !dy.IsEmpty;
         var one = Vector<float>.One;
         for (; Vector.IsHardwareAccelerated && j <= H - W; j += W)
         {
             var r = new Vector<float>(gates[j..]); var z = new Vector<float>(gates[(H + j)..]); var n = new Vector<float>(gates[(2 * H + j)..]);
-            var d = new Vector<float>(dh[j..]);
+            var d = hasDy ? new Vector<float>(dhCarry[j..]) + new Vector<float>(dy[j..]) : new Vector<float>(dhCarry[j..]);
             var dn = d * (one - z) * (one - n * n);
             var dz = d * (new Vector<float>(hp[j..]) - n) * z * (one - z);
             dz.CopyTo(dAx[(H + j)..]); dn.CopyTo(dAx[(2 * H + j)..]);
@@ -168,7 +184,7 @@ internal static class GruKernel
         }
         for (; j < H; j++)
         {
-            float r = gates[j], z = gates[H + j], n = gates[2 * H + j], d = dh[j];
+            float r = gates[j], z = gates[H + j], n = gates[2 * H + j], d = hasDy ? dhCarry[j] + dy[j] : dhCarry[j];
             float dn = d * (1 - z) * (1 - n * n);
             float dz = d * (hp[j] - n) * z * (1 - z);
             dAx[H + j] = dz; dAx[2 * H + j] = dn;
@@ -181,13 +197,20 @@ internal static class GruKernel
         }
     }
 
-    /// <summary>Classic form, one row: dr = d(r ⊙ h)·h_prev·r(1−r); dh_prev += d(r ⊙ h)·r.</summary>
-    private static void ResetGateBackward(ReadOnlySpan<float> r, ReadOnlySpan<float> hp, ReadOnlySpan<float> dRh, Span<float> dr, Span<float> dhPrev)
+    /// <summary>Classic form, rows lo..hi−1 of step t: dr = d(r ⊙ h)·h_prev·r(1−r); dh_prev += d(r ⊙ h)·r.</summary>
+    private static void ResetBackwardRows(in RecurrentPass p, int t, int lo, int hi, GruTape tape, float[] dRh, float[] dAx, float[] next)
     {
-        for (int j = 0; j < r.Length; j++)
+        int N = p.Batch, H = p.Hidden, G = 3 * H;
+        for (int b = lo; b < hi; b++)
         {
-            dr[j] = dRh[j] * hp[j] * r[j] * (1 - r[j]);
-            dhPrev[j] += dRh[j] * r[j];
+            if (!p.Valid(t, b)) continue;
+            var r = tape.Gates.AsSpan((t * N + b) * G, H); var hp = tape.HPrev.AsSpan((t * N + b) * H, H);
+            var drh = dRh.AsSpan(b * H, H); var dr = dAx.AsSpan((t * N + b) * G, H); var dhPrev = next.AsSpan(b * H, H);
+            for (int j = 0; j < H; j++)
+            {
+                dr[j] = drh[j] * hp[j] * r[j] * (1 - r[j]);
+                dhPrev[j] += drh[j] * r[j];
+            }
         }
     }
 }

@@ -32,6 +32,20 @@ internal readonly struct RecurrentPass
     public int SlotLength(int width) => (Save ? Steps : 1) * Batch * width;
 
     /// <summary>
+    /// Whether one step's row loop (the gate arithmetic of N rows of H units) is split across cores. A hidden unit costs
+    /// a few nanoseconds per step (four gates, three or four exponentials), so from about 4096 units a step takes tens
+    /// of microseconds, several times the cost of starting the tasks; the GEMMs around it parallelise on their own.
+    /// </summary>
+    public bool SplitRows => Batch > 1 && (long)Batch * Hidden >= 4096 && Environment.ProcessorCount > 1;
+
+    /// <summary>Runs rows(lo, hi) over the batch rows of one step, split across cores when <see cref="SplitRows"/>.</summary>
+    public void ForRows(Action<int, int> rows)
+    {
+        if (!SplitRows) { rows(0, Batch); return; }
+        Work.ForChunks(Math.Min(Batch, Environment.ProcessorCount), Batch, (_, lo, hi) => rows(lo, hi));
+    }
+
+    /// <summary>
     /// Wᵀ of a row-major [rows, cols] weight, made once per pass so that every per-step product reads its B operand
     /// row by row (x·Wᵀ becomes x·(Wᵀ) with contiguous rows), which suits both the GEMM's small-batch paths and plain loops.
     /// </summary>
