@@ -20,9 +20,9 @@ public static class Workloads
         new("depthwise_separable_64_128_32x32_b32_train", () => ConvTrain(new Sequential(new Conv2d(64, 64, 3, padding: 1, groups: 64), new Conv2d(64, 128, 1)), [32, 64, 32, 32])),
         new("batchnorm2d_64_32x32_b32_train", () => ConvTrain(new BatchNorm2d(64), [32, 64, 32, 32])),
         new("maxpool2x2_64_32x32_b32_train", MaxPool),
-        new("lstm_64_256_t50_b32_train", null),
-        new("gru_64_256_t50_b32_train", null),
-        new("lstm_16_32_t100_b1_infer", null),
+        new("lstm_64_256_t50_b32_train", () => ConvTrain(new LSTM(64, 256), [50, 32, 64])),
+        new("gru_64_256_t50_b32_train", () => ConvTrain(new GRU(64, 256), [50, 32, 64])),
+        new("lstm_16_32_t100_b1_infer", LstmInfer),
         new("mha_256_h8_l128_b16_train", () => ConvTrain(new MultiheadAttention(256, 8, batchFirst: true), [16, 128, 256])),
         new("transformer_encoder_256_h8_ff1024_l128_b16_train", () => ConvTrain(new TransformerEncoderLayer(256, 8, 1024, 0f, batchFirst: true), [16, 128, 256])),
         new("embedding_softmax_v10000_d128_b256_train", EmbeddingSoftmax),
@@ -86,6 +86,15 @@ public static class Workloads
         var pool = new MaxPool2d(2);
         var x = Tensor.Randn([32, 64, 32, 32]).RequiresGrad_();
         return () => { x.Grad = null; F.Mean(F.Square(pool.Forward(x))).Backward(); };
+    }
+
+    private static Action LstmInfer()
+    {
+        Generator.ManualSeed(0);
+        var model = new LSTM(16, 32);
+        model.Eval();
+        var x = Tensor.Randn([100, 1, 16]);
+        return () => { using var _ = GradMode.NoGrad(); model.Forward(x); };
     }
 
     private static Action ResNet18Infer()

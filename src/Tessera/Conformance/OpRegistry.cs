@@ -24,6 +24,7 @@ public static class OpRegistry
         ConvOps.Register();
         BlocksOps.Register();
         AttentionOps.Register();
+        RecurrentOps.Register();
     }
 
     public static void Add(string op, OpBuilder builder) => Builders[op] = builder;

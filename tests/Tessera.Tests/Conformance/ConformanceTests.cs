@@ -25,7 +25,7 @@ public class ConformanceTests
     [Fact]
     public void EveryFamilyHasCases()
     {
-        foreach (var family in new[] { "fc", "optim", "conv", "blocks", "attention" })
+        foreach (var family in new[] { "fc", "optim", "conv", "blocks", "recurrent", "attention" })
             Assert.NotEmpty(Runner.CaseFiles(Path.Combine(CasesDir, family)));
     }
 
