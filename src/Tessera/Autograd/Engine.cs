@@ -33,8 +33,13 @@ internal static class Engine
         else if (!ShapeUtil.SameShape(grad.Dims, root.Dims))
             throw new ArgumentException($"Backward: gradient shape {ShapeUtil.Format(grad.Dims)} does not match output shape {ShapeUtil.Format(root.Dims)}");
 
-        if (root.GradFn == null) { Accumulate(root, grad); return; }
+        if (root.GradFn == null) { Accumulate(root, grad, null); return; }
 
+        // Gradient arrays adopted as a leaf's .Grad without a copy during this pass. Another tensor of the pass may
+        // still hold such an array (Add hands one gradient to both inputs), so a second adoption copies it and an
+        // accumulation into it goes out of place; when the pass ends every .Grad owns its storage. The caller's own
+        // gradient is never adopted.
+        var lent = new HashSet<float[]>(ReferenceEqualityComparer.Instance) { grad.FloatArray };
         int pass = Interlocked.Increment(ref _pass);
         var order = TopologicalOrder(root.GradFn, pass);
         root.GradFn.PendingGrad = grad;
@@ -44,7 +49,7 @@ internal static class Engine
             var g = node.PendingGrad;
             node.PendingGrad = null;
             if (g == null) continue;
-            if (node.Output.RetainsGrad) Accumulate(node.Output, g);
+            if (node.Output.RetainsGrad) Accumulate(node.Output, g, lent);
             var rule = node.Rule ?? throw new InvalidOperationException(
                 $"Backward: trying to backward through the graph a second time at '{node.Name}': its saved values were freed. Pass retainGraph: true to the first Backward call.");
             var grads = rule(g);
@@ -57,25 +62,28 @@ internal static class Engine
                 if (!ShapeUtil.SameShape(gi.Dims, input.Dims)) gi = SumToShape(gi, input.Dims, node.Name);
                 if (input.GradFn != null)
                     input.GradFn.PendingGrad = input.GradFn.PendingGrad == null ? gi : Add(input.GradFn.PendingGrad, gi);
-                else Accumulate(input, gi);
+                else Accumulate(input, gi, lent);
             }
         }
     }
 
-    private static void Accumulate(Tensor t, Tensor g)
+    private static void Accumulate(Tensor t, Tensor g, HashSet<float[]>? lent)
     {
-        if (t.Grad == null) t.Grad = g.Clone();
-        else
+        if (t.Grad == null)
         {
-            if (!ShapeUtil.SameShape(t.Grad.Dims, t.Dims))
-                throw new InvalidOperationException($"Backward: existing .Grad has shape {ShapeUtil.Format(t.Grad.Dims)} but the tensor has shape {ShapeUtil.Format(t.Dims)}");
-            System.Numerics.Tensors.TensorPrimitives.Add(t.Grad.Data, g.Data, t.Grad.Data);
+            if (lent != null && lent.Add(g.FloatArray)) t.Grad = g.WithShape(t.Shape, false);
+            else t.Grad = g.Clone();
+            return;
         }
+        if (!ShapeUtil.SameShape(t.Grad.Dims, t.Dims))
+            throw new InvalidOperationException($"Backward: existing .Grad has shape {ShapeUtil.Format(t.Grad.Dims)} but the tensor has shape {ShapeUtil.Format(t.Dims)}");
+        if (lent != null && lent.Contains(t.Grad.FloatArray)) t.Grad = Add(t.Grad, g);
+        else System.Numerics.Tensors.TensorPrimitives.Add(t.Grad.Data, g.Data, t.Grad.Data);
     }
 
     private static Tensor Add(Tensor a, Tensor b)
     {
-        var o = new float[a.Numel];
+        var o = GC.AllocateUninitializedArray<float>(a.Numel);
         System.Numerics.Tensors.TensorPrimitives.Add(a.Data, b.Data, o);
         return new Tensor(a.Shape, o);
     }
