@@ -104,4 +104,41 @@ public class EngineTests
         (h * h).Sum().Backward();
         Assert.Equal([6f, 12f], h.Grad!.ToArray());
     }
+
+    [Fact]
+    public void LeavesNeverShareGradientStorage()
+    {
+        var a = Tensor.FromArray([1f, 2f]).RequiresGrad_();
+        var b = Tensor.FromArray([3f, 4f]).RequiresGrad_();
+        (a + b).Backward(Tensor.FromArray([1f, 1f]));
+        a.Grad!.Data[0] = 100f;                       // e.g. an in-place clip of one gradient
+        Assert.Equal([1f, 1f], b.Grad!.ToArray());
+    }
+
+    [Fact]
+    public void TheCallersGradientIsNeverAdopted()
+    {
+        var x = Tensor.FromArray([1f, 2f, 3f, 4f]).RequiresGrad_();
+        var y = x.Reshape(2, 2);
+        var g = Tensor.FromArray([1f, 2f, 3f, 4f], 2, 2);
+        y.Backward(g);
+        g.Data[0] = -7f;
+        Assert.Equal([1f, 2f, 3f, 4f], x.Grad!.ToArray());
+    }
+
+    [Fact]
+    public void RepeatedUseOfOneLeafSumsWithoutCorruptingOtherGradients()
+    {
+        var x = Tensor.FromArray([1f, 2f]).RequiresGrad_();
+        var w = Tensor.FromArray([5f, 6f]).RequiresGrad_();
+        var h = (x + w).RetainGrad();                 // h's gradient, w's and x's first share one array
+        (h * 3f + x * 2f).Sum().Backward();
+        Assert.Equal([5f, 5f], x.Grad!.ToArray());
+        Assert.Equal([3f, 3f], w.Grad!.ToArray());
+        Assert.Equal([3f, 3f], h.Grad!.ToArray());
+        (x * 1f).Sum().Backward();                     // a second pass accumulates in place
+        Assert.Equal([6f, 6f], x.Grad!.ToArray());
+        Assert.Equal([3f, 3f], w.Grad!.ToArray());
+        Assert.Equal([3f, 3f], h.Grad!.ToArray());
+    }
 }
