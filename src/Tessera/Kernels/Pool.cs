@@ -15,6 +15,11 @@ public sealed class PoolAxis
     public required double[] Divisor { get; init; }
     public int Out => First.Length;
 
+    /// <summary>True for windows of two adjacent inputs at stride 2 (kernel 2, stride 2, no padding or dilation): the common
+    /// 2×2 max pool, which has a dedicated kernel.</summary>
+    public bool IsPairs => _isPairs ??= Step == 1 && Enumerable.Range(0, First.Length).All(o => First[o] == 2 * o && Count[o] == 2);
+    private bool? _isPairs;
+
     /// <summary>A dim of size 1 that is not pooled (to run 1-d and 2-d ops through the 3-d kernels).</summary>
     public static PoolAxis Unit { get; } = new() { In = 1, First = [0], Count = [1], Step = 1, Divisor = [1] };
 
@@ -58,11 +63,33 @@ public sealed class PoolAxis
 public static class Pool
 {
     /// <summary>
+    /// 2×2 windows at stride 2 over a plane [H, W]: each output reads two adjacent inputs of two adjacent rows, in row-major
+    /// order, so the first maximum wins ties and a NaN wins, as in the general kernel and PyTorch.
+    /// </summary>
+    public static void Max2x2(ReadOnlySpan<float> x, Span<float> y, Span<int> argmax, int hIn, int wIn, int hOut, int wOut)
+    {
+        for (int oh = 0; oh < hOut; oh++)
+        {
+            int r0 = 2 * oh * wIn, r1 = r0 + wIn, o = oh * wOut;
+            for (int ow = 0; ow < wOut; ow++, o++)
+            {
+                int i0 = r0 + 2 * ow, i2 = r1 + 2 * ow;
+                float best = x[i0]; int bi = i0;
+                float v = x[i0 + 1]; if (v > best || float.IsNaN(v) && !float.IsNaN(best)) { best = v; bi = i0 + 1; }
+                v = x[i2]; if (v > best || float.IsNaN(v) && !float.IsNaN(best)) { best = v; bi = i2; }
+                v = x[i2 + 1]; if (v > best || float.IsNaN(v) && !float.IsNaN(best)) { best = v; bi = i2 + 1; }
+                y[o] = best; argmax[o] = bi;
+            }
+        }
+    }
+
+    /// <summary>
     /// y = the max over each window, argmax = the plane index it came from (−1 for a window with no input). NaN wins,
     /// as in PyTorch. Padding never wins: it acts as −∞.
     /// </summary>
     public static void Max(ReadOnlySpan<float> x, Span<float> y, Span<int> argmax, PoolAxis d, PoolAxis h, PoolAxis w)
     {
+        if (d.In == 1 && d.Out == 1 && h.IsPairs && w.IsPairs) { Max2x2(x, y, argmax, h.In, w.In, h.Out, w.Out); return; }
         // Locals, not fields: the stores to y and argmax would otherwise make the JIT reload every table.
         int[] dFirst = d.First, dCount = d.Count, hFirst = h.First, hCount = h.Count, wFirst = w.First, wCount = w.Count;
         int dStep = d.Step, hStep = h.Step, wStep = w.Step, hIn = h.In, wIn = w.In, dOut = d.Out, hOut = h.Out, wOut = w.Out, o = 0;
