@@ -51,7 +51,7 @@ public static partial class F
             scale[ch] = (float)(invStd[ch] * (weight?.F32![ch] ?? 1f));
             offset[ch] = bias?.F32![ch] ?? 0f;
         }
-        var y = new float[x.Numel];
+        var y = GC.AllocateUninitializedArray<float>(x.Numel);   // fully written by Apply
         Kernels.BatchNorm.Apply(x.F32!, y, n, c, s, mean, scale, offset);
 
         var inputs = new List<Tensor> { x };
@@ -75,7 +75,7 @@ public static partial class F
                     xa[ch] = (float)(-w * inv * inv * inv * sumGX[ch] / count);
                     add[ch] = (float)(-w * inv * sumG[ch] / count);
                 }
-                var dx = new float[x.Numel];
+                var dx = GC.AllocateUninitializedArray<float>(x.Numel);   // fully written by BackwardInput
                 Kernels.BatchNorm.BackwardInput(g.F32!, x.F32!, dx, n, c, s, mean, ga, xa, add);
                 grads.Add(new Tensor(x.Shape, dx));
             }
