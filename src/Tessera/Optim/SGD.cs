@@ -25,6 +25,13 @@ public sealed class SGD : Optimizer
     {
         double lr = g.Lr, mu = g["momentum"], damp = g["dampening"], wd = g["weight_decay"];
         bool nesterov = g["nesterov"] != 0;
+        if (mu == 0)
+        {
+            // Plain SGD, vectorised: p ← p·(1 − lr·wd) − lr·g.
+            if (wd != 0) System.Numerics.Tensors.TensorPrimitives.Multiply(p, (float)(1 - lr * wd), p);
+            System.Numerics.Tensors.TensorPrimitives.MultiplyAdd(grad, (float)-lr, p, p);
+            return;
+        }
         float[]? buf = null; bool first = false;
         if (mu != 0) { first = !st.Buffers.ContainsKey("momentum_buffer"); buf = st.Buffer("momentum_buffer", p.Length); }
         for (int i = 0; i < p.Length; i++)
