@@ -40,15 +40,36 @@ public class Adam : Optimizer
         var vmax = ams ? st.Buffer("max_exp_avg_sq", p.Length) : null;
         int t = st.Step;
         double bc1 = 1 - Math.Pow(b1, t), bc2Sqrt = Math.Sqrt(1 - Math.Pow(b2, t)), stepSize = lr / bc1;
-        for (int i = 0; i < p.Length; i++)
+        // float32 SIMD over the bulk (as PyTorch computes it), the same formula in scalar form for the tail.
+        float fb1 = (float)b1, fb2 = (float)b2, c1 = (float)(1 - b1), c2 = (float)(1 - b2), fwd = (float)wd, decay = (float)(1 - lr * wd);
+        float invBc2 = (float)(1 / bc2Sqrt), feps = (float)eps, fstep = (float)stepSize;
+        int i = 0;
+        if (System.Numerics.Vector.IsHardwareAccelerated)
         {
-            double pi = p[i], gi = grad[i];
-            if (_decoupled) pi *= 1 - lr * wd;
-            else gi += wd * pi;
-            double mi = b1 * m[i] + (1 - b1) * gi, vi = b2 * v[i] + (1 - b2) * gi * gi;
-            m[i] = (float)mi; v[i] = (float)vi;
-            if (vmax != null) { vi = Math.Max(vmax[i], vi); vmax[i] = (float)vi; }
-            p[i] = (float)(pi - stepSize * mi / (Math.Sqrt(vi) / bc2Sqrt + eps));
+            int w = System.Numerics.Vector<float>.Count;
+            var vb1 = new System.Numerics.Vector<float>(fb1); var vb2 = new System.Numerics.Vector<float>(fb2);
+            var vc1 = new System.Numerics.Vector<float>(c1); var vc2 = new System.Numerics.Vector<float>(c2);
+            var vwd = new System.Numerics.Vector<float>(fwd); var vdecay = new System.Numerics.Vector<float>(decay);
+            var vinv = new System.Numerics.Vector<float>(invBc2); var veps = new System.Numerics.Vector<float>(feps); var vstep = new System.Numerics.Vector<float>(fstep);
+            for (; i <= p.Length - w; i += w)
+            {
+                var pi = new System.Numerics.Vector<float>(p[i..]); var gi = new System.Numerics.Vector<float>(grad[i..]);
+                if (_decoupled) pi *= vdecay; else if (wd != 0) gi += vwd * pi;
+                var mi = vb1 * new System.Numerics.Vector<float>(m.AsSpan(i)) + vc1 * gi;
+                var vi = vb2 * new System.Numerics.Vector<float>(v.AsSpan(i)) + vc2 * gi * gi;
+                mi.CopyTo(m.AsSpan(i)); vi.CopyTo(v.AsSpan(i));
+                if (vmax != null) { vi = System.Numerics.Vector.Max(new System.Numerics.Vector<float>(vmax.AsSpan(i)), vi); vi.CopyTo(vmax.AsSpan(i)); }
+                (pi - vstep * mi / (System.Numerics.Vector.SquareRoot(vi) * vinv + veps)).CopyTo(p[i..]);
+            }
+        }
+        for (; i < p.Length; i++)
+        {
+            float pi = p[i], gi = grad[i];
+            if (_decoupled) pi *= decay; else gi += fwd * pi;
+            float mi = fb1 * m[i] + c1 * gi, vi = fb2 * v[i] + c2 * gi * gi;
+            m[i] = mi; v[i] = vi;
+            if (vmax != null) { vi = Math.Max(vmax[i], vi); vmax[i] = vi; }
+            p[i] = pi - fstep * mi / (MathF.Sqrt(vi) * invBc2 + feps);
         }
     }
 }
