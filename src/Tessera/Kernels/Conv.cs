@@ -64,8 +64,8 @@ public static class Conv
                 {
                     var src = outBuf.AsSpan(o * ld + i * p, p);
                     var dst = y.AsSpan(((n0 + i) * outChannels + o) * p, p);
-                    if (bias != null) TensorPrimitives.Add(src, bias[o], dst);
-                    else src.CopyTo(dst);
+                    src.CopyTo(dst);
+                    if (bias != null) Vec.AddScalar(bias[o], dst);
                 }
             ArrayPool<float>.Shared.Return(outBuf);
             ArrayPool<float>.Shared.Return(colsBuf);
@@ -266,7 +266,7 @@ public static class Conv
         for (int o = 0; o < channels; o++)
         {
             double s = 0;
-            for (int n = 0; n < batch; n++) s += TensorPrimitives.Sum(dy.Slice((n * channels + o) * plane, plane));
+            for (int n = 0; n < batch; n++) s += Vec.Sum(dy.Slice((n * channels + o) * plane, plane));
             dbias[o] = (float)s;
         }
     }

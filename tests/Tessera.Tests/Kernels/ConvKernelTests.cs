@@ -133,6 +133,8 @@ public class ConvKernelTests
         { 13, 4, 6, 2, new[] { 40, 40 }, new[] { 5, 5 }, new[] { 1, 1 }, new[] { 0, 0 }, new[] { 1, 1 } },
         { 6, 96, 64, 1, new[] { 3, 3 }, new[] { 3, 3 }, new[] { 1, 1 }, new[] { 1, 1 }, new[] { 1, 1 } },
         { 9, 24, 20, 1, new[] { 2, 3 }, new[] { 1, 1 }, new[] { 1, 1 }, new[] { 0, 0 }, new[] { 1, 1 } },
+        { 3, 4, 8, 4, new[] { 9, 11 }, new[] { 3, 3 }, new[] { 2, 2 }, new[] { 1, 1 }, new[] { 1, 1 } },   // depthwise ×2, stride 2 across the row
+        { 2, 3, 3, 3, new[] { 13 }, new[] { 4 }, new[] { 3 }, new[] { 2 }, new[] { 2 } },                  // 1-d depthwise, strided and dilated
     };
 
     [Theory]
