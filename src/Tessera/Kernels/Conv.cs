@@ -45,7 +45,7 @@ public static class Conv
             if (s == 1)
             {
                 var yn = y.AsSpan(n0 * outChannels * p, outChannels * p);
-                FillBias(yn, bias, p);
+                if (bias != null) FillBias(yn, bias, p);   // without a bias the GEMM (beta = 0) writes every output
                 var cols = Lower(x.AsSpan(n0 * inSize, inSize), w, out var rented);
                 for (int g = 0; g < groups; g++)
                     Gemm.Multiply(false, false, coutG, p, k, 1f, weight.AsSpan(g * coutG * k), k, cols[(g * k * p)..], p,
@@ -91,11 +91,12 @@ public static class Conv
         Work.For(blocks, work, b =>
         {
             int n0 = b * per, s = Math.Min(per, batch - n0), ld = s * p;
-            dx.AsSpan(n0 * inSize, s * inSize).Clear();
+            bool direct = s == 1 && w.IsPointwise;   // the GEMM (beta = 0) writes dx itself; col2im accumulates into zeros
+            if (!direct) dx.AsSpan(n0 * inSize, s * inSize).Clear();
             float[]? dyBuf = s == 1 ? null : GatherBlock(dy, n0, s, outChannels, p);
             ReadOnlySpan<float> dyb = dyBuf ?? dy.AsSpan(n0 * outChannels * p, outChannels * p);
             float[]? rented = null;
-            var dcols = s == 1 && w.IsPointwise ? dx.AsSpan(n0 * inSize, inSize)
+            var dcols = direct ? dx.AsSpan(n0 * inSize, inSize)
                 : (rented = ArrayPool<float>.Shared.Rent(w.C * w.Taps * ld)).AsSpan(0, w.C * w.Taps * ld);
             for (int g = 0; g < groups; g++)
                 Gemm.Multiply(true, false, k, ld, coutG, 1f, weight.AsSpan(g * coutG * k), k, dyb[(g * coutG * ld)..], ld, 0f, dcols[(g * k * ld)..], ld);
