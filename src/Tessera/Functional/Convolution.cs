@@ -47,7 +47,7 @@ public static partial class F
         var inSize = x.Dims[2..];
         var outSize = OutputSizes(inSize, kernel, stride, padBefore, padAfter, dilation, false, op, x);
         var w = new Window(cin, inSize, outSize, kernel, stride, padBefore, dilation);
-        var y = new float[n * cout * w.OutPlane];
+        var y = GC.AllocateUninitializedArray<float>(n * cout * w.OutPlane);
         Kernels.Conv.Forward(x.F32!, weight.F32!, bias?.F32, y, n, cout, groups, w);
         var inputs = bias != null ? new[] { x, weight, bias } : new[] { x, weight };
         return Record(op, new Tensor([n, cout, .. outSize], y), g =>
@@ -56,13 +56,13 @@ public static partial class F
             Tensor? gx = null, gw = null, gb = null;
             if (x.RequiresGrad)
             {
-                var dx = new float[x.Numel];
+                var dx = GC.AllocateUninitializedArray<float>(x.Numel);
                 Kernels.Conv.BackwardInput(gv, weight.F32!, dx, n, cout, groups, w);
                 gx = new Tensor(x.Shape, dx);
             }
             if (weight.RequiresGrad)
             {
-                var dw = new float[weight.Numel];
+                var dw = GC.AllocateUninitializedArray<float>(weight.Numel);
                 Kernels.Conv.BackwardWeight(gv, x.F32!, dw, n, cout, groups, w);
                 gw = new Tensor(weight.Shape, dw);
             }

@@ -65,7 +65,7 @@ internal static unsafe class GemmDriver
     public static void Run(GemmIsa isa, GemmOperands op)
     {
         var bl = BlockingFor(isa);
-        int threads = Environment.ProcessorCount;
+        int threads = Work.InSplit ? 1 : Environment.ProcessorCount;
         if (threads == 1 || (long)op.M * op.N * op.K < ParallelThreshold)
         {
             RunSerial(isa, bl, op, 0, op.M, 0, op.N);

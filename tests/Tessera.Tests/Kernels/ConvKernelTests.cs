@@ -128,6 +128,13 @@ public class ConvKernelTests
         { 2, 3, 2, 1, new[] { 4, 3 }, new[] { 1, 1 }, new[] { 1, 1 }, new[] { 0, 0 }, new[] { 1, 1 } },   // pointwise
         { 4, 16, 16, 1, new[] { 17, 15 }, new[] { 3, 3 }, new[] { 1, 1 }, new[] { 1, 1 }, new[] { 1, 1 } }, // large: parallel path
         { 4, 32, 32, 32, new[] { 33, 31 }, new[] { 3, 3 }, new[] { 2, 1 }, new[] { 1, 1 }, new[] { 1, 1 } }, // large depthwise
+        // Sample blocks (Conv.SampleBlocks): several uneven blocks split across cores, grouped; one block of a small
+        // plane whose GEMM is parallel; a pointwise block that gathers its samples.
+        { 13, 4, 6, 2, new[] { 40, 40 }, new[] { 5, 5 }, new[] { 1, 1 }, new[] { 0, 0 }, new[] { 1, 1 } },
+        { 6, 96, 64, 1, new[] { 3, 3 }, new[] { 3, 3 }, new[] { 1, 1 }, new[] { 1, 1 }, new[] { 1, 1 } },
+        { 9, 24, 20, 1, new[] { 2, 3 }, new[] { 1, 1 }, new[] { 1, 1 }, new[] { 0, 0 }, new[] { 1, 1 } },
+        { 3, 4, 8, 4, new[] { 9, 11 }, new[] { 3, 3 }, new[] { 2, 2 }, new[] { 1, 1 }, new[] { 1, 1 } },   // depthwise ×2, stride 2 across the row
+        { 2, 3, 3, 3, new[] { 13 }, new[] { 4 }, new[] { 3 }, new[] { 2 }, new[] { 2 } },                  // 1-d depthwise, strided and dilated
     };
 
     [Theory]
