@@ -8,8 +8,7 @@ public static partial class F
     public static Tensor Sum(Tensor x)
     {
         RequireFloat(x, "sum");
-        double s = 0; foreach (var v in x.F32!) s += v;
-        return Record("sum", Tensor.Scalar((float)s), g => [ExpandValues(g, x.Dims)], x);
+        return Record("sum", Tensor.Scalar((float)Kernels.Reduce.SumAll(x.F32!)), g => [ExpandValues(g, x.Dims)], x);
     }
 
     /// <summary>Mean of all elements (a 0-d tensor).</summary>

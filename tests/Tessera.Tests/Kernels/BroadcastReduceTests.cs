@@ -54,6 +54,17 @@ public class BroadcastReduceTests
     }
 
     [Theory]
+    [InlineData(0)] [InlineData(1)] [InlineData(7)] [InlineData(4096)] [InlineData(4097)] [InlineData(1_000_003)]
+    public void SumAllMatchesFloat64Loop(int n)
+    {
+        var x = Tensor.Randn([Math.Max(n, 1)], new Generator(5)).Data[..n].ToArray();
+        double expected = 0, mass = 0; foreach (var v in x) { expected += v; mass += Math.Abs(v); }
+        // float32 rounding inside each 4096-value block, float64 across blocks: the error stays a few float32 ulps of
+        // the mass Σ|x| whatever n is (a plain float32 loop over 1M values drifts by ~1e-4 of it).
+        Assert.Equal(expected, Reduce.SumAll(x), 1e-6 * mass + 1e-12);
+    }
+
+    [Theory]
     [InlineData(1, 1, 1)] [InlineData(7, 33, 1)] [InlineData(3, 257, 5)]
     public void ArgMaxMatchesNaive(int outer, int n, int inner)
     {
