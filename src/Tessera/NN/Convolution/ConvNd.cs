@@ -23,11 +23,7 @@ public abstract class ConvNd : Module, Models.IFlopCounter
     protected ConvNd(int inChannels, int outChannels, int[] kernelSize, int[] stride, ConvPadding padding, int[] dilation, int groups, bool bias, PadMode paddingMode)
     {
         int dims = kernelSize.Length;
-        if (inChannels <= 0 || outChannels <= 0)
-            throw new ArgumentOutOfRangeException(nameof(inChannels), $"{Name}: in_channels and out_channels must be positive, got {inChannels} and {outChannels}");
-        if (groups <= 0 || inChannels % groups != 0 || outChannels % groups != 0)
-            throw new ArgumentException($"{Name}(groups={groups}): in_channels={inChannels} and out_channels={outChannels} must both be divisible by groups");
-        F.CheckPositive(kernelSize, Name, "kernel_size"); F.CheckPositive(stride, Name, "stride"); F.CheckPositive(dilation, Name, "dilation");
+        ConvChecks.Arguments(Name, inChannels, outChannels, groups, kernelSize, stride, dilation);
         if (stride.Length != dims || dilation.Length != dims) throw new ArgumentException($"{Name}: stride and dilation need {dims} entries, got {ShapeUtil.Format(stride)} and {ShapeUtil.Format(dilation)}");
         (InChannels, OutChannels, KernelSize, Stride, Padding, Dilation, Groups, PaddingMode) = (inChannels, outChannels, kernelSize, stride, padding, dilation, groups, paddingMode);
         (_padBefore, _padAfter) = padding.Resolve(dims, kernelSize, dilation, stride, Name);
@@ -37,20 +33,13 @@ public abstract class ConvNd : Module, Models.IFlopCounter
     }
 
     /// <summary>PyTorch's default: kaiming-uniform(a = √5) weight, bias U(−1/√fan_in, 1/√fan_in) with fan_in = in/groups·Πk.</summary>
-    public void ResetParameters()
-    {
-        Init.KaimingUniform(Weight, a: Math.Sqrt(5));
-        if (Bias != null) { double b = 1 / Math.Sqrt(Init.Fans(Weight).FanIn); Init.Uniform(Bias, -b, b); }
-    }
+    public void ResetParameters() => ConvChecks.ResetParameters(Weight, Bias);
 
     /// <summary>x [N, in, *spatial] (or unbatched [in, *spatial]) → [N, out, *out_spatial].</summary>
     public override Tensor Forward(Tensor x)
     {
         int dims = KernelSize.Length;
-        if (x.Rank != dims + 2 && x.Rank != dims + 1)
-            throw new ArgumentException($"{Name}: input must be [N, C, {F.SpatialNames(dims)}] or [C, {F.SpatialNames(dims)}], got shape {ShapeUtil.Format(x.Dims)}");
-        int c = x.Dims[x.Rank - dims - 1];
-        if (c != InChannels) throw new ArgumentException($"{Name}(in_channels={InChannels}): input has {c} channels (shape {ShapeUtil.Format(x.Dims)})");
+        ConvChecks.Input(Name, dims, InChannels, x);
         var zeros = new int[dims];
         if (PaddingMode == PadMode.Constant)
             return F.ConvCore(x, Weight, Bias, Stride, _padBefore, _padAfter, Dilation, Groups, Name);

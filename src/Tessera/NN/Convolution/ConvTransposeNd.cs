@@ -22,11 +22,7 @@ public abstract class ConvTransposeNd : Module
     protected ConvTransposeNd(int inChannels, int outChannels, int[] kernelSize, int[] stride, int[] padding, int[] outputPadding, int groups, bool bias, int[] dilation)
     {
         int dims = kernelSize.Length;
-        if (inChannels <= 0 || outChannels <= 0)
-            throw new ArgumentOutOfRangeException(nameof(inChannels), $"{Name}: in_channels and out_channels must be positive, got {inChannels} and {outChannels}");
-        if (groups <= 0 || inChannels % groups != 0 || outChannels % groups != 0)
-            throw new ArgumentException($"{Name}(groups={groups}): in_channels={inChannels} and out_channels={outChannels} must both be divisible by groups");
-        F.CheckPositive(kernelSize, Name, "kernel_size"); F.CheckPositive(stride, Name, "stride"); F.CheckPositive(dilation, Name, "dilation");
+        ConvChecks.Arguments(Name, inChannels, outChannels, groups, kernelSize, stride, dilation);
         for (int i = 0; i < dims; i++)
         {
             if (padding[i] < 0 || outputPadding[i] < 0) throw new ArgumentException($"{Name}: padding {ShapeUtil.Format(padding)} and output_padding {ShapeUtil.Format(outputPadding)} must be non-negative");
@@ -40,20 +36,13 @@ public abstract class ConvTransposeNd : Module
     }
 
     /// <summary>PyTorch's default: kaiming-uniform(a = √5) weight, bias U(−1/√fan_in, 1/√fan_in), fan_in from the weight's dim 1 (out/groups·Πk).</summary>
-    public void ResetParameters()
-    {
-        Init.KaimingUniform(Weight, a: Math.Sqrt(5));
-        if (Bias != null) { double b = 1 / Math.Sqrt(Init.Fans(Weight).FanIn); Init.Uniform(Bias, -b, b); }
-    }
+    public void ResetParameters() => ConvChecks.ResetParameters(Weight, Bias);
 
     /// <summary>x [N, in, *spatial] (or unbatched [in, *spatial]) → [N, out, *Lout].</summary>
     public override Tensor Forward(Tensor x)
     {
         int dims = KernelSize.Length;
-        if (x.Rank != dims + 2 && x.Rank != dims + 1)
-            throw new ArgumentException($"{Name}: input must be [N, C, {F.SpatialNames(dims)}] or [C, {F.SpatialNames(dims)}], got shape {ShapeUtil.Format(x.Dims)}");
-        int c = x.Dims[x.Rank - dims - 1];
-        if (c != InChannels) throw new ArgumentException($"{Name}(in_channels={InChannels}): input has {c} channels (shape {ShapeUtil.Format(x.Dims)})");
+        ConvChecks.Input(Name, dims, InChannels, x);
         return F.ConvTransposeCore(x, Weight, Bias, Stride, Padding, OutputPadding, Dilation, Groups, Name);
     }
 
