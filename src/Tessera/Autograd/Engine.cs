@@ -9,7 +9,14 @@ internal static class Engine
 {
     private static int _pass;
 
-    /// <summary>Records an op: when gradients are on and an input needs one, <paramref name="output"/> gets a node with <paramref name="rule"/>.</summary>
+    /// <summary>Turns gradient recycling off for backward passes on this thread (tests compare against it).</summary>
+    [ThreadStatic] internal static bool KeepAllGradients;
+
+    /// <summary>
+    /// Records an op: when gradients are on and an input needs one, <paramref name="output"/> gets a node with <paramref name="rule"/>.
+    /// The rule may return its gradient argument (or a view of it) as an input's gradient, but must not keep it, or the
+    /// tensors it returns, past the call: the engine recycles gradient arrays nobody holds (set <see cref="Node.KeepsGrad"/> otherwise).
+    /// </summary>
     public static Tensor Record(string name, Tensor output, Func<Tensor, Tensor?[]> rule, params Tensor[] inputs)
     {
         if (!GradMode.IsEnabled) return output;
@@ -40,50 +47,102 @@ internal static class Engine
         // accumulation into it goes out of place; when the pass ends every .Grad owns its storage. The caller's own
         // gradient is never adopted.
         var lent = new HashSet<float[]>(ReferenceEqualityComparer.Instance) { grad.FloatArray };
+        var buffers = new PassBuffers();
         int pass = Interlocked.Increment(ref _pass);
         var order = TopologicalOrder(root.GradFn, pass);
         root.GradFn.PendingGrad = grad;
         using var _ = GradMode.NoGrad();
-        foreach (var node in order)
+        var previousTracker = BufferPool.Tracker;
+        BufferPool.Tracker = KeepAllGradients ? null : buffers.Refs;
+        try
         {
-            var g = node.PendingGrad;
-            node.PendingGrad = null;
-            if (g == null) continue;
-            if (node.Output.RetainsGrad) Accumulate(node.Output, g, lent);
-            var rule = node.Rule ?? throw new InvalidOperationException(
-                $"Backward: trying to backward through the graph a second time at '{node.Name}': its saved values were freed. Pass retainGraph: true to the first Backward call.");
-            var grads = rule(g);
-            if (!retainGraph) node.Rule = null;
-            for (int i = 0; i < node.Inputs.Length; i++)
+            foreach (var node in order)
             {
-                var input = node.Inputs[i];
-                var gi = i < grads.Length ? grads[i] : null;
-                if (gi == null || !input.RequiresGrad) continue;
-                if (!ShapeUtil.SameShape(gi.Dims, input.Dims)) gi = SumToShape(gi, input.Dims, node.Name);
-                if (input.GradFn != null)
-                    input.GradFn.PendingGrad = input.GradFn.PendingGrad == null ? gi : Add(input.GradFn.PendingGrad, gi);
-                else Accumulate(input, gi, lent);
+                var g = node.PendingGrad;
+                node.PendingGrad = null;
+                if (g == null) continue;
+                if (node.Output.RetainsGrad) Accumulate(node.Output, g, lent, buffers);
+                var rule = node.Rule ?? throw new InvalidOperationException(
+                    $"Backward: trying to backward through the graph a second time at '{node.Name}': its saved values were freed. Pass retainGraph: true to the first Backward call.");
+                var grads = rule(g);
+                if (!retainGraph) node.Rule = null;
+                if (node.KeepsGrad) buffers.Escape(g.FloatArray);
+                for (int i = 0; i < node.Inputs.Length; i++)
+                {
+                    var input = node.Inputs[i];
+                    var gi = i < grads.Length ? grads[i] : null;
+                    if (gi == null) continue;
+                    buffers.Candidate(gi);
+                    if (!input.RequiresGrad) continue;
+                    if (!ShapeUtil.SameShape(gi.Dims, input.Dims)) { gi = SumToShape(gi, input.Dims, node.Name); buffers.Candidate(gi); }
+                    if (input.GradFn is { } producer)
+                    {
+                        var pending = producer.PendingGrad;
+                        if (pending == null) { producer.PendingGrad = gi; buffers.AddRef(gi); }
+                        else if (buffers.IsExclusive(pending) && !ReferenceEquals(pending.F32, gi.F32))
+                            System.Numerics.Tensors.TensorPrimitives.Add(pending.Data, gi.Data, pending.Data);
+                        else
+                        {
+                            producer.PendingGrad = Add(pending, gi);
+                            buffers.AddRef(producer.PendingGrad);
+                            buffers.Release(pending);
+                        }
+                    }
+                    else Accumulate(input, gi, lent, buffers);
+                }
+                if (!node.KeepsGrad) buffers.Release(g);
+                buffers.RecycleCandidates();
             }
+        }
+        finally { BufferPool.Tracker = previousTracker; }
+    }
+
+    /// <summary>
+    /// The gradient arrays a backward pass may recycle: those rented from <see cref="BufferPool"/> on this thread during the
+    /// pass, counted by the number of pending-gradient slots that hold them. When a node has run and no slot holds an array
+    /// any more, nothing does: a rule reads its gradient and returns new or aliased tensors, which the count sees (rules that
+    /// keep their gradient, such as the outputs of <see cref="F.RecordMulti"/>, are marked <see cref="Node.KeepsGrad"/>), and an
+    /// array that becomes a .Grad escapes the pass for good.
+    /// </summary>
+    private sealed class PassBuffers
+    {
+        public readonly Dictionary<float[], int> Refs = new(ReferenceEqualityComparer.Instance);
+        private readonly List<float[]> _candidates = [];
+
+        public void AddRef(Tensor t) { if (t.F32 is { } a && Refs.TryGetValue(a, out int n)) Refs[a] = n + 1; }
+        public void Release(Tensor t) { if (t.F32 is { } a && Refs.TryGetValue(a, out int n)) { Refs[a] = Math.Max(0, n - 1); _candidates.Add(a); } }
+        public void Candidate(Tensor t) { if (t.F32 is { } a && Refs.ContainsKey(a)) _candidates.Add(a); }
+        public bool IsExclusive(Tensor t) => t.F32 is { } a && Refs.TryGetValue(a, out int n) && n == 1;
+        public void Escape(float[]? a) { if (a != null) Refs.Remove(a); }
+
+        public void RecycleCandidates()
+        {
+            foreach (var a in _candidates)
+                if (Refs.TryGetValue(a, out int n) && n == 0) { Refs.Remove(a); BufferPool.Return(a); }
+            _candidates.Clear();
         }
     }
 
-    private static void Accumulate(Tensor t, Tensor g, HashSet<float[]>? lent)
+    private static void Accumulate(Tensor t, Tensor g, HashSet<float[]>? lent, PassBuffers? buffers = null)
     {
         if (t.Grad == null)
         {
             if (lent != null && lent.Add(g.FloatArray)) t.Grad = g.WithShape(t.Shape, false);
             else t.Grad = g.Clone();
-            return;
         }
-        if (!ShapeUtil.SameShape(t.Grad.Dims, t.Dims))
-            throw new InvalidOperationException($"Backward: existing .Grad has shape {ShapeUtil.Format(t.Grad.Dims)} but the tensor has shape {ShapeUtil.Format(t.Dims)}");
-        if (lent != null && lent.Contains(t.Grad.FloatArray)) t.Grad = Add(t.Grad, g);
-        else System.Numerics.Tensors.TensorPrimitives.Add(t.Grad.Data, g.Data, t.Grad.Data);
+        else
+        {
+            if (!ShapeUtil.SameShape(t.Grad.Dims, t.Dims))
+                throw new InvalidOperationException($"Backward: existing .Grad has shape {ShapeUtil.Format(t.Grad.Dims)} but the tensor has shape {ShapeUtil.Format(t.Dims)}");
+            if (lent != null && lent.Contains(t.Grad.FloatArray)) t.Grad = Add(t.Grad, g);
+            else System.Numerics.Tensors.TensorPrimitives.Add(t.Grad.Data, g.Data, t.Grad.Data);
+        }
+        buffers?.Escape(t.Grad.F32);
     }
 
     private static Tensor Add(Tensor a, Tensor b)
     {
-        var o = GC.AllocateUninitializedArray<float>(a.Numel);
+        var o = BufferPool.Rent(a.Numel);
         System.Numerics.Tensors.TensorPrimitives.Add(a.Data, b.Data, o);
         return new Tensor(a.Shape, o);
     }

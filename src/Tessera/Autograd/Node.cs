@@ -12,6 +12,9 @@ internal sealed class Node
     public Func<Tensor, Tensor?[]>? Rule;
     public readonly Tensor Output;
 
+    /// <summary>The rule keeps its gradient beyond the call (a multi-output op parks it for a later node), so the engine must not recycle it.</summary>
+    public bool KeepsGrad;
+
     // Engine scratch for one backward pass.
     internal Tensor? PendingGrad;
     internal int Dependencies;

@@ -12,7 +12,7 @@ public static partial class F
     /// <summary>g where x &gt; 0, else 0: a plain loop (no per-element delegate), as the transformer feed-forward runs it on millions of values.</summary>
     private static Tensor ReluGrad(Tensor g, Tensor x)
     {
-        var gv = g.FloatArray; var xv = x.FloatArray; var o = new float[gv.Length];
+        var gv = g.FloatArray; var xv = x.FloatArray; var o = BufferPool.RentZeroed(gv.Length);
         for (int i = 0; i < o.Length; i++) o[i] = xv[i] > 0 ? gv[i] : 0f;
         return new Tensor(x.Shape, o);
     }
@@ -126,11 +126,11 @@ public static partial class F
         int inner = 1; for (int i = 2; i < x.Rank; i++) inner *= x.Dims[i];
         int channels = x.Rank >= 2 ? x.Dims[1] : 1;
         int ChannelOf(int i) => c == 1 ? 0 : (i / inner) % channels;
-        var xv = x.F32!; var w = weight.F32!; var y = new float[xv.Length];
+        var xv = x.F32!; var w = weight.F32!; var y = BufferPool.RentZeroed(xv.Length);
         for (int i = 0; i < y.Length; i++) y[i] = xv[i] > 0 ? xv[i] : w[ChannelOf(i)] * xv[i];
         return Record("prelu", new Tensor(x.Shape, y), g =>
         {
-            var gv = g.F32!; var gx = new float[xv.Length]; var gw = new double[c];
+            var gv = g.F32!; var gx = BufferPool.RentZeroed(xv.Length); var gw = new double[c];
             for (int i = 0; i < gx.Length; i++)
             {
                 if (xv[i] > 0) gx[i] = gv[i];

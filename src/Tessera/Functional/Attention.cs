@@ -56,7 +56,7 @@ public static partial class F
     internal static Tensor MaskedSoftmaxCore(Tensor scores, ScoreMask plan, Tensor? floatMask, float scale)
     {
         int s = scores.Dims[^1], rows = scores.Numel / Math.Max(1, s);
-        var x = scores.F32!; var y = new float[x.Length];
+        var x = scores.F32!; var y = BufferPool.RentZeroed(x.Length);
         for (int r = 0; r < rows; r++)
         {
             var z = y.AsSpan(r * s, s);
@@ -88,7 +88,7 @@ public static partial class F
         float scale, ScoreMask mask, Tensor? floatMask, int[] weightShape)
     {
         var qd = q.F32!; var kd = k.F32!;
-        var w = new float[n * h * l * s];
+        var w = BufferPool.RentZeroed(n * h * l * s);
         var wv = new MatrixBatch(0, h * l * s, l * s, s);
         int count = n * h;
         void Block(int b)
@@ -114,8 +114,8 @@ public static partial class F
             int rows = count * l;
             var dz = SoftmaxGrad(w, g.F32!, rows, s);
             var grads = new List<Tensor?>();
-            float[]? dq = q.RequiresGrad ? new float[qd.Length] : null;
-            float[]? dk = same ? dq : k.RequiresGrad ? new float[kd.Length] : null;
+            float[]? dq = q.RequiresGrad ? BufferPool.RentZeroed(qd.Length) : null;
+            float[]? dk = same ? dq : k.RequiresGrad ? BufferPool.RentZeroed(kd.Length) : null;
             // Z = scale·Q Kᵀ: dQ = scale·dZ K, dK = scale·dZᵀ Q (accumulated: q and k may share a buffer).
             if (dq != null) StridedGemm.Multiply(false, false, n, h, l, d, s, scale, dz, wv, kd, kv, 1f, dq, qv);
             if (dk != null) StridedGemm.Multiply(true, false, n, h, s, d, l, scale, dz, wv, qd, qv, 1f, dk, kv);
@@ -134,7 +134,7 @@ public static partial class F
     {
         var wd = w.F32!; var vd = v.F32!;
         var wv = new MatrixBatch(0, h * l * s, l * s, s);
-        var o = new float[ShapeUtil.Numel(outShape)];
+        var o = BufferPool.RentZeroed(ShapeUtil.Numel(outShape));
         StridedGemm.Multiply(false, false, n, h, l, dv, s, 1f, wd, wv, vd, vv, 0f, o, ov);
         return Record("attention_context", new Tensor(outShape, o), g =>
         {
@@ -142,13 +142,13 @@ public static partial class F
             Tensor? gw = null, gv = null;
             if (w.RequiresGrad)
             {
-                var dw = new float[wd.Length];
+                var dw = BufferPool.RentZeroed(wd.Length);
                 StridedGemm.Multiply(false, true, n, h, l, s, dv, 1f, gd, ov, vd, vv, 0f, dw, wv);
                 gw = new Tensor(w.Shape, dw);
             }
             if (v.RequiresGrad)
             {
-                var dvv = new float[vd.Length];
+                var dvv = BufferPool.RentZeroed(vd.Length);
                 StridedGemm.Multiply(true, false, n, h, s, dv, l, 1f, wd, wv, gd, ov, 1f, dvv, vv);
                 gv = new Tensor(v.Shape, dvv);
             }
@@ -159,7 +159,7 @@ public static partial class F
     /// <summary>dz = y ⊙ (g − Σ g⊙y) row by row (rows in parallel when large).</summary>
     private static float[] SoftmaxGrad(float[] y, float[] g, int rows, int s)
     {
-        var dz = new float[y.Length];
+        var dz = BufferPool.RentZeroed(y.Length);
         void Rows(int r0, int r1)
         {
             for (int r = r0; r < r1; r++)
@@ -177,7 +177,7 @@ public static partial class F
     /// <summary>The float mask's gradient: the score gradient summed over the dims the mask was broadcast along.</summary>
     private static Tensor AdditiveMaskGrad(ScoreMask plan, Tensor floatMask, float[] dz, int rows, int s)
     {
-        var gm = new float[floatMask.Numel];
+        var gm = BufferPool.RentZeroed(floatMask.Numel);
         for (int r = 0; r < rows; r++) plan.AccumulateAdditiveGrad(r, dz.AsSpan(r * s, s), gm);
         return new Tensor(floatMask.Shape, gm);
     }

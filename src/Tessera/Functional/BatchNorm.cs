@@ -44,14 +44,14 @@ public static partial class F
             for (int ch = 0; ch < c; ch++) { mean[ch] = runningMean.F32![ch]; variance[ch] = runningVar.F32![ch]; }
         }
 
-        var invStd = new double[c]; var scale = new float[c]; var offset = new float[c];
+        var invStd = new double[c]; var scale = BufferPool.RentZeroed(c); var offset = BufferPool.RentZeroed(c);
         for (int ch = 0; ch < c; ch++)
         {
             invStd[ch] = 1 / Math.Sqrt(variance[ch] + eps);
             scale[ch] = (float)(invStd[ch] * (weight?.F32![ch] ?? 1f));
             offset[ch] = bias?.F32![ch] ?? 0f;
         }
-        var y = GC.AllocateUninitializedArray<float>(x.Numel);   // fully written by Apply
+        var y = BufferPool.Rent(x.Numel);   // fully written by Apply
         Kernels.BatchNorm.Apply(x.F32!, y, n, c, s, mean, scale, offset);
 
         var inputs = new List<Tensor> { x };
@@ -66,7 +66,7 @@ public static partial class F
             if (x.RequiresGrad)
             {
                 // dx = w·σ⁻¹·(g − mean(g) − x̂·mean(g·x̂)) with batch statistics; w·σ⁻¹·g with running ones.
-                var ga = new float[c]; var xa = new float[c]; var add = new float[c];
+                var ga = BufferPool.RentZeroed(c); var xa = BufferPool.RentZeroed(c); var add = BufferPool.RentZeroed(c);
                 for (int ch = 0; ch < c; ch++)
                 {
                     double w = weight?.F32![ch] ?? 1.0, inv = invStd[ch];
@@ -75,7 +75,7 @@ public static partial class F
                     xa[ch] = (float)(-w * inv * inv * inv * sumGX[ch] / count);
                     add[ch] = (float)(-w * inv * sumG[ch] / count);
                 }
-                var dx = GC.AllocateUninitializedArray<float>(x.Numel);   // fully written by BackwardInput
+                var dx = BufferPool.Rent(x.Numel);   // fully written by BackwardInput
                 Kernels.BatchNorm.BackwardInput(g.F32!, x.F32!, dx, n, c, s, mean, ga, xa, add);
                 grads.Add(new Tensor(x.Shape, dx));
             }

@@ -10,11 +10,11 @@ public static partial class F
     {
         RequireFloat(x, "sign_ste");
         var xs = x.F32!;
-        var y = new float[xs.Length];
+        var y = BufferPool.RentZeroed(xs.Length);
         for (int i = 0; i < y.Length; i++) y[i] = MathF.Sign(xs[i]);
         return Record("sign_ste", new Tensor(x.Shape, y), g =>
         {
-            var gs = g.F32!; var dx = new float[xs.Length];
+            var gs = g.F32!; var dx = BufferPool.RentZeroed(xs.Length);
             for (int i = 0; i < dx.Length; i++) dx[i] = MathF.Abs(xs[i]) <= 1f ? gs[i] : 0f;
             return [new Tensor(x.Shape, dx)];
         }, x);
@@ -34,7 +34,7 @@ public static partial class F
         int o = weight.Dims[0], n = weight.Numel / o;
         if (n == 0) throw new ArgumentException($"{op}: each filter of weight {ShapeUtil.Format(weight.Dims)} is empty");
         var w = weight.F32!;
-        var alpha = new float[o]; var wb = new float[w.Length];
+        var alpha = BufferPool.RentZeroed(o); var wb = BufferPool.RentZeroed(w.Length);
         for (int r = 0; r < o; r++)
         {
             double s = 0;
@@ -44,7 +44,7 @@ public static partial class F
         }
         return Record(op, new Tensor(weight.Shape, wb), g =>
         {
-            var gs = g.F32!; var dw = new float[w.Length];
+            var gs = g.F32!; var dw = BufferPool.RentZeroed(w.Length);
             for (int r = 0; r < o; r++)
             {
                 double dot = 0; // Σ_j G[o,j]·sign(W[o,j]): the path through α

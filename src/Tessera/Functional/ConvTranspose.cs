@@ -49,7 +49,7 @@ public static partial class F
             throw new ArgumentException($"{op}: output size {ShapeUtil.Format(outSize)} is not positive (input shape {ShapeUtil.Format(x.Dims)}, kernel {ShapeUtil.Format(kernel)}, padding {ShapeUtil.Format(padding)})");
         // The Conv whose input gradient this is: C = Cout channels, its input is our output, its output our input.
         var w = new Window(cout, outSize, inSize, kernel, stride, padding, dilation);
-        var y = new float[n * cout * w.InPlane];
+        var y = BufferPool.RentZeroed(n * cout * w.InPlane);
         Kernels.Conv.TransposeForward(x.F32!, weight.F32!, bias?.F32, y, n, cin, groups, w);
         var inputs = bias != null ? new[] { x, weight, bias } : new[] { x, weight };
         return Record(op, new Tensor([n, cout, .. outSize], y), g =>
@@ -58,19 +58,19 @@ public static partial class F
             Tensor? gx = null, gw = null, gb = null;
             if (x.RequiresGrad)
             {
-                var dx = new float[x.Numel];
+                var dx = BufferPool.RentZeroed(x.Numel);
                 Kernels.Conv.TransposeBackwardInput(gv, weight.F32!, dx, n, cin, groups, w);
                 gx = new Tensor(x.Shape, dx);
             }
             if (weight.RequiresGrad)
             {
-                var dw = new float[weight.Numel];
+                var dw = BufferPool.RentZeroed(weight.Numel);
                 Kernels.Conv.TransposeBackwardWeight(gv, x.F32!, dw, n, cin, groups, w);
                 gw = new Tensor(weight.Shape, dw);
             }
             if (bias != null && bias.RequiresGrad)
             {
-                var db = new float[cout];
+                var db = BufferPool.RentZeroed(cout);
                 Kernels.Conv.BiasGrad(gv, db, n, cout, w.InPlane);
                 gb = new Tensor([cout], db);
             }

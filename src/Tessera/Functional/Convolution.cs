@@ -47,7 +47,7 @@ public static partial class F
         var inSize = x.Dims[2..];
         var outSize = OutputSizes(inSize, kernel, stride, padBefore, padAfter, dilation, false, op, x);
         var w = new Window(cin, inSize, outSize, kernel, stride, padBefore, dilation);
-        var y = GC.AllocateUninitializedArray<float>(n * cout * w.OutPlane);
+        var y = BufferPool.Rent(n * cout * w.OutPlane);
         Kernels.Conv.Forward(x.F32!, weight.F32!, bias?.F32, y, n, cout, groups, w);
         var inputs = bias != null ? new[] { x, weight, bias } : new[] { x, weight };
         return Record(op, new Tensor([n, cout, .. outSize], y), g =>
@@ -56,19 +56,19 @@ public static partial class F
             Tensor? gx = null, gw = null, gb = null;
             if (x.RequiresGrad)
             {
-                var dx = GC.AllocateUninitializedArray<float>(x.Numel);
+                var dx = BufferPool.Rent(x.Numel);
                 Kernels.Conv.BackwardInput(gv, weight.F32!, dx, n, cout, groups, w);
                 gx = new Tensor(x.Shape, dx);
             }
             if (weight.RequiresGrad)
             {
-                var dw = GC.AllocateUninitializedArray<float>(weight.Numel);
+                var dw = BufferPool.Rent(weight.Numel);
                 Kernels.Conv.BackwardWeight(gv, x.F32!, dw, n, cout, groups, w);
                 gw = new Tensor(weight.Shape, dw);
             }
             if (bias != null && bias.RequiresGrad)
             {
-                var db = new float[cout];
+                var db = BufferPool.RentZeroed(cout);
                 Kernels.Conv.BiasGrad(gv, db, n, cout, w.OutPlane);
                 gb = new Tensor([cout], db);
             }

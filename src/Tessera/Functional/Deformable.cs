@@ -30,7 +30,7 @@ public static partial class F
         var w = new Window(cin, x.Dims[2..], outSize, k, s, p, d);
         int P = w.OutPlane, K = cin * taps, inSize = cin * w.InPlane, offSize = 2 * taps * P;
         float[] xv = x.F32!, ov = offset.F32!, wv = weight.F32!;
-        var y = new float[n * cout * P];
+        var y = BufferPool.RentZeroed(n * cout * P);
         long work = (long)n * cout * K * P;
         Work.For(n, work, i =>
         {
@@ -47,13 +47,13 @@ public static partial class F
         {
             var gv = g.F32!;
             bool wantX = x.RequiresGrad, wantOff = offset.RequiresGrad, wantW = weight.RequiresGrad;
-            var dx = wantX ? new float[x.Numel] : null;
-            var doff = wantOff ? new float[offset.Numel] : null;
+            var dx = wantX ? BufferPool.RentZeroed(x.Numel) : null;
+            var doff = wantOff ? BufferPool.RentZeroed(offset.Numel) : null;
             int chunks = wantW ? Work.ChunkCount(n, work) : 1;
             var dws = new float[chunks][];
             Work.ForChunks(chunks, n, (chunk, start, end) =>
             {
-                var dw = wantW ? dws[chunk] = new float[weight.Numel] : null;
+                var dw = wantW ? dws[chunk] = BufferPool.RentZeroed(weight.Numel) : null;
                 var cols = ArrayPool<float>.Shared.Rent(K * P);
                 for (int i = start; i < end; i++)
                 {
@@ -82,7 +82,7 @@ public static partial class F
             }
             if (bias != null && bias.RequiresGrad)
             {
-                var db = new float[cout];
+                var db = BufferPool.RentZeroed(cout);
                 Kernels.Conv.BiasGrad(gv, db, n, cout, P);
                 gb = new Tensor([cout], db);
             }

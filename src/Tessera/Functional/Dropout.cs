@@ -12,7 +12,7 @@ public static partial class F
         if (!training || p == 0) return x;
         if (p == 1) return Mul(x, Tensor.Scalar(0f));
         gen ??= Generator.Default;
-        var mask = new float[x.Numel]; float scale = 1 / (1 - p);
+        var mask = BufferPool.RentZeroed(x.Numel); float scale = 1 / (1 - p);
         for (int i = 0; i < mask.Length; i++) mask[i] = gen.NextDouble() >= p ? scale : 0f;
         return Mul(x, Tensor.Wrap(mask, x.Shape));
     }
@@ -25,7 +25,7 @@ public static partial class F
         if (x.Rank < 2) throw new ArgumentException($"Dropout2d: input must be [N, C, ...], got {ShapeUtil.Format(x.Dims)}");
         gen ??= Generator.Default;
         int n = x.Dims[0], c = x.Dims[1];
-        var mask = new float[n * c]; float scale = p == 1 ? 0 : 1 / (1 - p);
+        var mask = BufferPool.RentZeroed(n * c); float scale = p == 1 ? 0 : 1 / (1 - p);
         for (int i = 0; i < mask.Length; i++) mask[i] = gen.NextDouble() >= p ? scale : 0f;
         var shape = new int[x.Rank]; Array.Fill(shape, 1); shape[0] = n; shape[1] = c;
         return Mul(x, Tensor.Wrap(mask, shape));
@@ -45,7 +45,7 @@ public static partial class F
         double q = 1 - p;
         double a = 1 / Math.Sqrt(q * (1 + p * alphaPrime * alphaPrime));
         double b = -a * alphaPrime * p;
-        var keep = new float[x.Numel]; var add = new float[x.Numel];
+        var keep = BufferPool.RentZeroed(x.Numel); var add = BufferPool.RentZeroed(x.Numel);
         for (int i = 0; i < keep.Length; i++)
         {
             bool k = gen.NextDouble() >= p;

@@ -50,12 +50,12 @@ public static partial class F
         float[] av = a.F32!, bv = b.F32!;
         if (ShapeUtil.SameShape(a.Dims, b.Dims))
         {
-            var o = GC.AllocateUninitializedArray<float>(av.Length);
+            var o = BufferPool.Rent(av.Length);
             Apply(op, av, bv, o);
             return new Tensor(a.Shape, o);
         }
         var shape = ShapeUtil.Broadcast(a.Dims, b.Dims, name);
-        var res = GC.AllocateUninitializedArray<float>(ShapeUtil.Numel(shape));
+        var res = BufferPool.Rent(ShapeUtil.Numel(shape));
         Broadcast.Rows(shape, ShapeUtil.BroadcastStrides(a.Dims, shape), ShapeUtil.BroadcastStrides(b.Dims, shape),
             (ao, astep, bo, bstep, oo, len) =>
             {
@@ -135,7 +135,7 @@ public static partial class F
     /// <summary>A new float tensor of the same shape with <paramref name="f"/> applied to every value (no graph).</summary>
     internal static Tensor Map(this Tensor x, Func<float, float> f)
     {
-        var src = x.FloatArray; var o = GC.AllocateUninitializedArray<float>(src.Length);
+        var src = x.FloatArray; var o = BufferPool.Rent(src.Length);
         for (int i = 0; i < o.Length; i++) o[i] = f(src[i]);
         return new Tensor(x.Shape, o);
     }
@@ -143,7 +143,7 @@ public static partial class F
     /// <summary>A new float tensor from two same-shape tensors, value by value (no graph).</summary>
     internal static Tensor Zip(Tensor a, Tensor b, Func<float, float, float> f)
     {
-        float[] av = a.FloatArray, bv = b.FloatArray; var o = GC.AllocateUninitializedArray<float>(av.Length);
+        float[] av = a.FloatArray, bv = b.FloatArray; var o = BufferPool.Rent(av.Length);
         for (int i = 0; i < o.Length; i++) o[i] = f(av[i], bv[i]);
         return new Tensor(a.Shape, o);
     }
@@ -151,7 +151,7 @@ public static partial class F
     /// <summary>A new float tensor from three same-shape tensors, value by value (no graph).</summary>
     internal static Tensor Zip(Tensor a, Tensor b, Tensor c, Func<float, float, float, float> f)
     {
-        float[] av = a.FloatArray, bv = b.FloatArray, cv = c.FloatArray; var o = GC.AllocateUninitializedArray<float>(av.Length);
+        float[] av = a.FloatArray, bv = b.FloatArray, cv = c.FloatArray; var o = BufferPool.Rent(av.Length);
         for (int i = 0; i < o.Length; i++) o[i] = f(av[i], bv[i], cv[i]);
         return new Tensor(a.Shape, o);
     }
@@ -196,7 +196,7 @@ public static partial class F
         var c = ExpandValues(condition.To(DType.Float32), shape);
         var mask = c.F32!;
         var av = ExpandValues(a, shape).F32!; var bv = ExpandValues(b, shape).F32!;
-        var o = new float[mask.Length];
+        var o = BufferPool.RentZeroed(mask.Length);
         for (int i = 0; i < o.Length; i++) o[i] = mask[i] != 0 ? av[i] : bv[i];
         return Record("where", new Tensor(shape, o), g =>
         [
@@ -223,7 +223,7 @@ public static partial class F
         if (ShapeUtil.SameShape(x.Dims, shape)) return x;
         var target = ShapeUtil.Broadcast(x.Dims, shape, "expand");
         if (!ShapeUtil.SameShape(target, shape)) throw new ArgumentException($"expand: shape {ShapeUtil.Format(x.Dims)} does not broadcast to {ShapeUtil.Format(shape)}");
-        var src = x.FloatArray; var o = GC.AllocateUninitializedArray<float>(ShapeUtil.Numel(shape));
+        var src = x.FloatArray; var o = BufferPool.Rent(ShapeUtil.Numel(shape));
         var zero = new int[shape.Length];
         Broadcast.Rows(shape, ShapeUtil.BroadcastStrides(x.Dims, shape), zero, (ao, astep, _, _, oo, len) =>
         {

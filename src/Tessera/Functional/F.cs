@@ -8,10 +8,10 @@ namespace Tessera;
 /// </summary>
 public static partial class F
 {
-    internal static Tensor NewFloat(int[] shape) => new((int[])shape.Clone(), new float[ShapeUtil.Numel(shape)]);
+    internal static Tensor NewFloat(int[] shape) => new((int[])shape.Clone(), BufferPool.RentZeroed(ShapeUtil.Numel(shape)));
 
     /// <summary>A float tensor whose values are left unset, for outputs that are fully written (skips zeroing large arrays).</summary>
-    internal static Tensor NewUninit(int[] shape) => new((int[])shape.Clone(), GC.AllocateUninitializedArray<float>(ShapeUtil.Numel(shape)));
+    internal static Tensor NewUninit(int[] shape) => new((int[])shape.Clone(), BufferPool.Rent(ShapeUtil.Numel(shape)));
 
     internal static Tensor Record(string name, Tensor output, Func<Tensor, Tensor?[]> rule, params Tensor[] inputs)
         => Engine.Record(name, output, rule, inputs);

@@ -21,12 +21,12 @@ public static partial class F
         var outSize = OutputSizes(x.Dims[2..], k, s, p, p, d, false, op, x);
         var w = new Window(c, x.Dims[2..], outSize, k, s, p, d);
         int rows = c * w.Taps, cols = w.OutPlane, inSize = c * w.InPlane;
-        var y = new float[n * rows * cols];
+        var y = BufferPool.RentZeroed(n * rows * cols);
         var xv = x.F32!;
         Work.For(n, (long)n * rows * cols, i => Im2Col.Forward(xv.AsSpan(i * inSize, inSize), y.AsSpan(i * rows * cols, rows * cols), w));
         return Record(op, new Tensor([n, rows, cols], y), g =>
         {
-            var gv = g.F32!; var dx = new float[x.Numel];
+            var gv = g.F32!; var dx = BufferPool.RentZeroed(x.Numel);
             Work.For(n, (long)n * rows * cols, i => Im2Col.Backward(gv.AsSpan(i * rows * cols, rows * cols), dx.AsSpan(i * inSize, inSize), w));
             return [new Tensor(x.Shape, dx)];
         }, x);
@@ -55,12 +55,12 @@ public static partial class F
             throw new ArgumentException($"{op}: input has {x.Dims[2]} blocks but output_size {ShapeUtil.Format(size)} with kernel {ShapeUtil.Format(k)}, padding {ShapeUtil.Format(p)}, stride {ShapeUtil.Format(s)}, dilation {ShapeUtil.Format(d)} gives {Math.Max(0, blocks[0]) * Math.Max(0, blocks[1])} (input shape {ShapeUtil.Format(x.Dims)})");
         var w = new Window(c, size, blocks, k, s, p, d);
         int colSize = x.Dims[1] * x.Dims[2], outSize = c * w.InPlane;
-        var y = new float[n * outSize];
+        var y = BufferPool.RentZeroed(n * outSize);
         var xv = x.F32!;
         Work.For(n, (long)n * colSize, i => Im2Col.Backward(xv.AsSpan(i * colSize, colSize), y.AsSpan(i * outSize, outSize), w));
         return Record(op, new Tensor([n, c, size[0], size[1]], y), g =>
         {
-            var gv = g.F32!; var dx = new float[x.Numel];
+            var gv = g.F32!; var dx = BufferPool.RentZeroed(x.Numel);
             Work.For(n, (long)n * colSize, i => Im2Col.Forward(gv.AsSpan(i * outSize, outSize), dx.AsSpan(i * colSize, colSize), w));
             return [new Tensor(x.Shape, dx)];
         }, x);

@@ -30,7 +30,7 @@ public static partial class F
         if (z.Rank != 2 || z.Dims[1] != c - 1) throw new ArgumentException($"{op}(num_classes={c}): node logits must be [N, {c - 1}], got {ShapeUtil.Format(z.Dims)}");
         int n = z.Dims[0], m = c - 1;
         var zv = z.F32!;
-        var lp = new float[n * c];
+        var lp = BufferPool.RentZeroed(n * c);
         for (int r = 0; r < n; r++)
             for (int k = 0; k < c; k++)
             {
@@ -42,7 +42,7 @@ public static partial class F
         return Record("tree_log_probs", new Tensor([n, c], lp), g =>
         {
             // d/dz log σ(s·z) = s·σ(−s·z).
-            var gv = g.F32!; var dz = new float[zv.Length];
+            var gv = g.F32!; var dz = BufferPool.RentZeroed(zv.Length);
             for (int r = 0; r < n; r++)
                 for (int k = 0; k < c; k++)
                 {
@@ -74,12 +74,12 @@ public static partial class F
         int n = h.Dims[0];
         var hv = h.F32!; var wv = weight.F32!; var bv = bias?.F32; var t = target.I64!;
         foreach (var k in t) if (k < 0 || k >= c) throw new ArgumentOutOfRangeException(nameof(target), $"{op}(num_classes={c}): target {k} is out of range");
-        var outv = new float[n];
+        var outv = BufferPool.RentZeroed(n);
         var zs = new float[n][];
         for (int r = 0; r < n; r++)
         {
             var nodes = paths.Nodes[t[r]]; var signs = paths.Signs[t[r]];
-            zs[r] = new float[nodes.Length];
+            zs[r] = BufferPool.RentZeroed(nodes.Length);
             double s = 0;
             for (int p = 0; p < nodes.Length; p++)
             {
@@ -93,7 +93,7 @@ public static partial class F
         return Record("tree_target_log_prob", new Tensor([n], outv), g =>
         {
             var gv = g.F32!;
-            var dh = new float[hv.Length]; var dw = new float[wv.Length]; var db = bias != null ? new float[bias.Numel] : null;
+            var dh = BufferPool.RentZeroed(hv.Length); var dw = BufferPool.RentZeroed(wv.Length); var db = bias != null ? BufferPool.RentZeroed(bias.Numel) : null;
             for (int r = 0; r < n; r++)
             {
                 var nodes = paths.Nodes[t[r]]; var signs = paths.Signs[t[r]];

@@ -22,7 +22,7 @@ public static partial class F
         var b = Linalg.MultiplyTransposed(xd, yd, nf, ny, t);          // X·Yᵀ [nf, ny]
         if (!Linalg.CholeskySolve(a, nf, b, ny))
             throw new ArgumentException($"ridge_regression: X·Xᵀ + {beta}·I is not positive definite to float64 precision (X {ShapeUtil.Format(x.Dims)}); increase beta");
-        var w = new float[ny * nf];
+        var w = BufferPool.RentZeroed(ny * nf);
         for (int i = 0; i < ny; i++) for (int j = 0; j < nf; j++) w[i * nf + j] = (float)b[j * ny + i];
         return new Tensor([ny, nf], w);
     }

@@ -60,7 +60,7 @@ public static partial class F
             throw new ArgumentException($"{op}: input of shape {ShapeUtil.Format(logp.Dims)} needs a target of shape {ShapeUtil.Format(expectT)}, got {ShapeUtil.Format(target.Dims)}");
         int inner = 1; for (int i = 2; i < lp.Rank; i++) inner *= lp.Dims[i];
         var t = tg.I64!; var x = lp.F32!;
-        var per = new float[t.Length]; int counted = 0;
+        var per = BufferPool.RentZeroed(t.Length); int counted = 0;
         for (int i = 0; i < n; i++)
             for (int k = 0; k < inner; k++)
             {
@@ -80,7 +80,7 @@ public static partial class F
         var lpShape = lp.Shape;
         var node = Record(op, result, g =>
         {
-            var gv = g.F32!; var gx = new float[x.Length];
+            var gv = g.F32!; var gx = BufferPool.RentZeroed(x.Length);
             for (int i = 0; i < n; i++)
                 for (int k = 0; k < inner; k++)
                 {

@@ -41,7 +41,7 @@ public static partial class F
         var batch = ShapeUtil.Broadcast(aBatch, bBatch, "matmul");
         int count = ShapeUtil.Numel(batch);
         var outShape = batch.Concat(new[] { m, n }).ToArray();
-        var c = new float[count * m * n];
+        var c = BufferPool.RentZeroed(count * m * n);
         var aSt = ShapeUtil.BroadcastStrides(aBatch, batch); var bSt = ShapeUtil.BroadcastStrides(bBatch, batch);
         var bst = ShapeUtil.Strides(batch);
         int aMat = a.Dims[ar - 2] * a.Dims[ar - 1], bMat = b.Dims[br - 2] * b.Dims[br - 1];
@@ -73,7 +73,7 @@ public static partial class F
         int rows = x.Numel / Math.Max(1, inF);
         if (inF == 0) rows = ShapeUtil.Numel(x.Dims[..^1]);
         var outShape = x.Dims[..^1].Concat(new[] { outF }).ToArray();
-        var y = new float[rows * outF];
+        var y = BufferPool.RentZeroed(rows * outF);
         if (bias != null) for (int r = 0; r < rows; r++) bias.F32!.CopyTo(y, r * outF);
         Gemm.Multiply(false, true, rows, outF, inF, 1f, x.F32!, inF, weight.F32!, inF, bias != null ? 1f : 0f, y, outF);
         var inputs = bias != null ? new[] { x, weight, bias } : new[] { x, weight };
@@ -83,19 +83,19 @@ public static partial class F
             Tensor? gx = null, gw = null, gb = null;
             if (x.RequiresGrad)
             {
-                var dx = new float[rows * inF];
+                var dx = BufferPool.RentZeroed(rows * inF);
                 Gemm.Multiply(false, false, rows, inF, outF, 1f, gv, outF, weight.F32!, inF, 0f, dx, inF);
                 gx = new Tensor(x.Shape, dx);
             }
             if (weight.RequiresGrad)
             {
-                var dw = new float[outF * inF];
+                var dw = BufferPool.RentZeroed(outF * inF);
                 Gemm.Multiply(true, false, outF, inF, rows, 1f, gv, outF, x.F32!, inF, 0f, dw, inF);
                 gw = new Tensor(weight.Shape, dw);
             }
             if (bias != null && bias.RequiresGrad)
             {
-                var db = new float[outF];
+                var db = BufferPool.RentZeroed(outF);
                 Reduce.Sum(gv, db, 1, rows, outF);
                 gb = new Tensor([outF], db);
             }

@@ -23,6 +23,7 @@ public static partial class F
         {
             int k = i;
             result[i] = Record(name + "_output", outputs[i], g => { parked[k] = g; return [Tensor.Zeros(1)]; }, hub);
+            result[i].GradFn!.KeepsGrad = true;
         }
         return result;
     }

@@ -67,7 +67,7 @@ public static partial class F
         // As PyTorch: batch-normalise x viewed as [1, N·C, *] with the running buffers repeated N times, then
         // average the N updated copies back into the buffers.
         CheckPerChannel(runningMean, c, op, "running_mean", x); CheckPerChannel(runningVar, c, op, "running_var", x);
-        var rm = new float[n * c]; var rv = new float[n * c];
+        var rm = BufferPool.RentZeroed(n * c); var rv = BufferPool.RentZeroed(n * c);
         for (int i = 0; i < n; i++) { runningMean.Data.CopyTo(rm.AsSpan(i * c)); runningVar.Data.CopyTo(rv.AsSpan(i * c)); }
         var xhat = BatchNorm(Reshape(x, [1, n * c, .. x.Dims[2..]]), Tensor.Wrap(rm, n * c), Tensor.Wrap(rv, n * c), null, null, true, momentum, eps);
         for (int ch = 0; ch < c; ch++)
@@ -116,11 +116,11 @@ public static partial class F
     {
         if (rowLength < 1 || x.Numel % rowLength != 0) throw new ArgumentException($"{op}: cannot normalise rows of {rowLength} values in input of shape {ShapeUtil.Format(x.Dims)}");
         int rows = x.Numel / rowLength;
-        var y = new float[x.Numel]; var invStd = new float[rows];
+        var y = BufferPool.RentZeroed(x.Numel); var invStd = BufferPool.RentZeroed(rows);
         RowNorm.Forward(x.F32!, y, rows, rowLength, eps, invStd);
         return Record(op, new Tensor(x.Shape, y), g =>
         {
-            var dx = new float[x.Numel];
+            var dx = BufferPool.RentZeroed(x.Numel);
             RowNorm.Backward(g.F32!, y, dx, rows, rowLength, invStd);
             return [new Tensor(x.Shape, dx)];
         }, x);

@@ -41,7 +41,7 @@ public static partial class F
         Kernels.Pad.Gather(x.F32!, y.F32!, outer, inBlock, map, value);
         return Record(op, y, g =>
         {
-            var dx = new float[x.Numel];
+            var dx = BufferPool.RentZeroed(x.Numel);
             Kernels.Pad.Scatter(g.F32!, dx, outer, inBlock, map);
             return [new Tensor(x.Shape, dx)];
         }, x);

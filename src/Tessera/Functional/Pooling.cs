@@ -144,7 +144,7 @@ public static partial class F
         int inPlane = ShapeUtil.Numel(x.Dims[^dims..]), outPlane = ad.Out * ah.Out * aw.Out;
         int planes = ShapeUtil.Numel(x.Dims[..^dims]);
         var outShape = x.Dims[..^dims].Concat(axes.Select(a => a.Out)).ToArray();
-        var y = new float[planes * outPlane];
+        var y = BufferPool.RentZeroed(planes * outPlane);
         var argmax = max ? new int[planes * outPlane] : null;
         double? div = divisorOverride;
         long work = (long)planes * (inPlane + outPlane);
@@ -158,7 +158,7 @@ public static partial class F
         });
         var result = Record(op, new Tensor(outShape, y), g =>
         {
-            var gv = g.F32!; var dx = new float[x.Numel];
+            var gv = g.F32!; var dx = BufferPool.RentZeroed(x.Numel);
             Work.For(planes, work, p =>
             {
                 var gp = gv.AsSpan(p * outPlane, outPlane);

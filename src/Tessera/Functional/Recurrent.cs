@@ -142,7 +142,7 @@ public static partial class F
     // ---- helpers
 
     /// <summary>A float32 tensor whose every value the caller will write (no zeroing pass).</summary>
-    private static Tensor Uninitialized(params int[] shape) => new(shape, GC.AllocateUninitializedArray<float>(ShapeUtil.Numel(shape)));
+    private static Tensor Uninitialized(params int[] shape) => new(shape, BufferPool.Rent(ShapeUtil.Numel(shape)));
 
     private static Tensor CellInput(Tensor x, string op)
     {
@@ -155,7 +155,7 @@ public static partial class F
 
     private static Tensor[] Present(Tensor?[] inputs) => inputs.Where(t => t != null).Select(t => t!).ToArray();
 
-    private static float[]? GradBuffer(Tensor? t) => t != null && t.RequiresGrad ? new float[t.Numel] : null;
+    private static float[]? GradBuffer(Tensor? t) => t != null && t.RequiresGrad ? BufferPool.RentZeroed(t.Numel) : null;
 
     /// <summary>The gradients of the present inputs, in the order <see cref="Present"/> lists them.</summary>
     private static Tensor?[] Gradients(Tensor?[] inputs, float[]?[] grads)

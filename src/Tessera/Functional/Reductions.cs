@@ -25,7 +25,7 @@ public static partial class F
             int outer = 1, inner = 1, n = curShape[d];
             for (int i = 0; i < d; i++) outer *= curShape[i];
             for (int i = d + 1; i < curShape.Length; i++) inner *= curShape[i];
-            var o = new float[outer * inner];
+            var o = BufferPool.RentZeroed(outer * inner);
             Reduce.Sum(cur, o, outer, n, inner);
             cur = o; curShape[d] = 1;
         }
@@ -76,14 +76,14 @@ public static partial class F
         int outer = 1, inner = 1, n = shape[d];
         for (int i = 0; i < d; i++) outer *= shape[i];
         for (int i = d + 1; i < shape.Length; i++) inner *= shape[i];
-        var vals = new float[outer * inner]; var idx = new long[outer * inner];
+        var vals = BufferPool.RentZeroed(outer * inner); var idx = new long[outer * inner];
         Reduce.ArgExtreme(x.F32!, vals, idx, outer, n, inner, max);
         var kept = (int[])shape.Clone(); kept[d] = 1;
         int[] outShape = keepdim ? kept : shape.Where((_, i) => i != d).ToArray();
         if (x.Rank == 0) outShape = [];
         var values = Record(name, new Tensor(outShape, vals), g =>
         {
-            var gx = new float[x.Numel]; var gv = g.F32!;
+            var gx = BufferPool.RentZeroed(x.Numel); var gv = g.F32!;
             for (int i = 0; i < outer; i++)
                 for (int k = 0; k < inner; k++)
                     gx[(i * n + (int)idx[i * inner + k]) * inner + k] += gv[i * inner + k];

@@ -13,12 +13,12 @@ public static partial class F
         const string op = "RoIPool";
         var (n, c, h, w, k) = CheckRois(x, rois, outputSize, op);
         int ph = outputSize.H, pw = outputSize.W;
-        var y = new float[k * c * ph * pw]; var argmax = new int[y.Length];
+        var y = BufferPool.RentZeroed(k * c * ph * pw); var argmax = new int[y.Length];
         var r = rois.F32!;
         RoI.PoolForward(x.F32!, r, k, c, h, w, ph, pw, spatialScale, y, argmax);
         return Record("roi_pool", new Tensor([k, c, ph, pw], y), g =>
         {
-            var dx = new float[x.Numel];
+            var dx = BufferPool.RentZeroed(x.Numel);
             RoI.PoolBackward(g.F32!, r, argmax, k, c, h * w, ph * pw, dx);
             return [new Tensor(x.Shape, dx), null];
         }, x, rois);
@@ -37,7 +37,7 @@ public static partial class F
         var r = rois.F32!;
         var taps = new (int[] Index, float[] Weight)[k];
         for (int i = 0; i < k; i++) taps[i] = RoI.AlignTaps(r.AsSpan(i * 5, 5), h, w, outputSize.H, outputSize.W, spatialScale, samplingRatio, aligned);
-        var y = new float[k * c * bins];
+        var y = BufferPool.RentZeroed(k * c * bins);
         var xv = x.F32!;
         Work.For(k * c, (long)k * c * bins * 4, kc =>
         {
@@ -46,7 +46,7 @@ public static partial class F
         });
         return Record("roi_align", new Tensor([k, c, outputSize.H, outputSize.W], y), g =>
         {
-            var gv = g.F32!; var dx = new float[x.Numel];
+            var gv = g.F32!; var dx = BufferPool.RentZeroed(x.Numel);
             Work.For(c, (long)k * c * bins * 4, ch =>
             {
                 for (int roi = 0; roi < k; roi++)

@@ -32,7 +32,7 @@ public static partial class F
         RequireFloat(x, "normalize");
         if (x.Rank == 0) throw new ArgumentException("normalize: input needs at least 1 dim");
         int d = x.Dims[^1], rows = d == 0 ? 0 : x.Numel / d;
-        var xv = x.F32!; var y = new float[xv.Length]; var norm = new float[rows];
+        var xv = x.F32!; var y = BufferPool.RentZeroed(xv.Length); var norm = BufferPool.RentZeroed(rows);
         for (int r = 0; r < rows; r++)
         {
             var src = xv.AsSpan(r * d, d);
@@ -44,7 +44,7 @@ public static partial class F
         return Record("normalize", new Tensor(x.Shape, y), g =>
         {
             // n ≥ eps: y = x/n, dx = (g − y·(g·y)) / n. n < eps: y = x/eps, dx = g/eps.
-            var gv = g.F32!; var dx = new float[xv.Length];
+            var gv = g.F32!; var dx = BufferPool.RentZeroed(xv.Length);
             for (int r = 0; r < rows; r++)
             {
                 var gr = gv.AsSpan(r * d, d); var yr = y.AsSpan(r * d, d); var dr = dx.AsSpan(r * d, d);
@@ -72,8 +72,8 @@ public static partial class F
             throw new ArgumentException($"{op}: expected hq [N, Lq, A], hk [N, Lk, A] and A values in v, got hq {ShapeUtil.Format(hq.Dims)}, hk {ShapeUtil.Format(hk.Dims)}, v {ShapeUtil.Format(v.Dims)}");
         int n = hq.Dims[0], lq = hq.Dims[1], lk = hk.Dims[1], a = hq.Dims[2];
         var qd = hq.F32!; var kd = hk.F32!; var vd = v.F32!;
-        var t = new float[n * lq * lk * a];           // tanh(hq_i + hk_j), kept for the backward pass
-        var s = new float[n * lq * lk];
+        var t = BufferPool.RentZeroed(n * lq * lk * a);           // tanh(hq_i + hk_j), kept for the backward pass
+        var s = BufferPool.RentZeroed(n * lq * lk);
         for (int b = 0; b < n; b++)
             for (int i = 0; i < lq; i++)
             {
@@ -91,8 +91,8 @@ public static partial class F
         {
             // d pre[n,i,j,:] = g[n,i,j] · v ⊙ (1 − t²); hq sums it over j, hk over i; v gets Σ g·t.
             var gv = g.F32!;
-            var dq = new float[qd.Length]; var dk = new float[kd.Length]; var dvv = new float[a];
-            var pre = new float[a];
+            var dq = BufferPool.RentZeroed(qd.Length); var dk = BufferPool.RentZeroed(kd.Length); var dvv = BufferPool.RentZeroed(a);
+            var pre = BufferPool.RentZeroed(a);
             for (int b = 0; b < n; b++)
                 for (int i = 0; i < lq; i++)
                     for (int j = 0; j < lk; j++)
@@ -127,10 +127,10 @@ public static partial class F
         int n = query.Dims[0], lq = query.Dims[1], lk = keys.Dims[1], d = query.Dims[2];
         var vals = values ?? keys;
         int dv = vals.Dims[2];
-        var scores = new float[n * lq * lk];
+        var scores = BufferPool.RentZeroed(n * lq * lk);
         StridedGemm.Multiply(false, true, n, 1, lq, lk, d, 1f, query.F32!, MatrixBatch.Contiguous(lq, d), keys.F32!, MatrixBatch.Contiguous(lk, d), 0f, scores, MatrixBatch.Contiguous(lq, lk));
         var idx = new long[n * lq];
-        var ctx = new float[n * lq * dv];
+        var ctx = BufferPool.RentZeroed(n * lq * dv);
         var vd = vals.F32!;
         for (int r = 0; r < n * lq; r++)
         {
@@ -143,7 +143,7 @@ public static partial class F
         var inputs = values != null ? new[] { query, keys, values } : new[] { query, keys };
         var context = Record("hard_attention", new Tensor([n, lq, dv], ctx), g =>
         {
-            var gv = g.F32!; var gvals = new float[vd.Length];
+            var gv = g.F32!; var gvals = BufferPool.RentZeroed(vd.Length);
             for (int r = 0; r < n * lq; r++)
             {
                 var dst = gvals.AsSpan(((r / lq) * lk + (int)idx[r]) * dv, dv);

@@ -92,7 +92,7 @@ public static partial class F
         }
         switch (x.DType)
         {
-            case DType.Float32: { var a = x.F32!; var o = new float[n]; for (int i = 0; i < n; i++) o[i] = a[src[i]]; return new Tensor(outShape, o); }
+            case DType.Float32: { var a = x.F32!; var o = BufferPool.RentZeroed(n); for (int i = 0; i < n; i++) o[i] = a[src[i]]; return new Tensor(outShape, o); }
             case DType.Int64: { var a = x.I64!; var o = new long[n]; for (int i = 0; i < n; i++) o[i] = a[src[i]]; return new Tensor(outShape, o); }
             default: { var a = x.B8!; var o = new bool[n]; for (int i = 0; i < n; i++) o[i] = a[src[i]]; return new Tensor(outShape, o); }
         }
@@ -109,12 +109,12 @@ public static partial class F
         int outer = 1, inner = 1; for (int i = 0; i < d; i++) outer *= x.Dims[i]; for (int i = d + 1; i < x.Rank; i++) inner *= x.Dims[i];
         int n = x.Dims[d];
         var shape = x.Shape; shape[d] = length;
-        var o = new float[outer * length * inner];
+        var o = BufferPool.RentZeroed(outer * length * inner);
         var src = x.F32!;
         for (int i = 0; i < outer; i++) Array.Copy(src, (i * n + start) * inner, o, i * length * inner, length * inner);
         return Record("narrow", new Tensor(shape, o), g =>
         {
-            var gx = new float[x.Numel]; var gv = g.F32!;
+            var gx = BufferPool.RentZeroed(x.Numel); var gv = g.F32!;
             for (int i = 0; i < outer; i++) Array.Copy(gv, i * length * inner, gx, (i * n + start) * inner, length * inner);
             return [new Tensor(x.Shape, gx)];
         }, x);
@@ -138,7 +138,7 @@ public static partial class F
         }
         int outer = 1, inner = 1; for (int i = 0; i < d; i++) outer *= first.Dims[i]; for (int i = d + 1; i < first.Rank; i++) inner *= first.Dims[i];
         var shape = first.Shape; shape[d] = total;
-        var o = new float[outer * total * inner];
+        var o = BufferPool.RentZeroed(outer * total * inner);
         int offset = 0;
         foreach (var t in xs)
         {
@@ -197,11 +197,11 @@ public static partial class F
         int n = x.Dims[d]; var idx = index.I64!; int m = idx.Length;
         foreach (var v in idx) if (v < 0 || v >= n) throw new ArgumentOutOfRangeException(nameof(index), $"index_select: index {v} is out of range for dim {dim} of size {n}");
         var shape = x.Shape; shape[d] = m;
-        var o = new float[outer * m * inner]; var src = x.F32!;
+        var o = BufferPool.RentZeroed(outer * m * inner); var src = x.F32!;
         for (int i = 0; i < outer; i++) for (int j = 0; j < m; j++) Array.Copy(src, (i * n + (int)idx[j]) * inner, o, (i * m + j) * inner, inner);
         return Record("index_select", new Tensor(shape, o), g =>
         {
-            var gx = new float[x.Numel]; var gv = g.F32!;
+            var gx = BufferPool.RentZeroed(x.Numel); var gv = g.F32!;
             for (int i = 0; i < outer; i++) for (int j = 0; j < m; j++)
                 System.Numerics.Tensors.TensorPrimitives.Add(gx.AsSpan((i * n + (int)idx[j]) * inner, inner), gv.AsSpan((i * m + j) * inner, inner), gx.AsSpan((i * n + (int)idx[j]) * inner, inner));
             return [new Tensor(x.Shape, gx)];
@@ -215,11 +215,11 @@ public static partial class F
         if (index.DType != DType.Int64 || index.Rank != x.Rank) throw new ArgumentException($"gather: index must be int64 with the input's rank {x.Rank}, got {DTypes.Name(index.DType)} {ShapeUtil.Format(index.Dims)}");
         int d = ShapeUtil.Dim(dim, x.Rank, "gather");
         var map = GatherOffsets(x.Dims, d, index, "gather");
-        var src = x.F32!; var o = new float[map.Length];
+        var src = x.F32!; var o = BufferPool.RentZeroed(map.Length);
         for (int i = 0; i < o.Length; i++) o[i] = src[map[i]];
         return Record("gather", new Tensor(index.Shape, o), g =>
         {
-            var gx = new float[x.Numel]; var gv = g.F32!;
+            var gx = BufferPool.RentZeroed(x.Numel); var gv = g.F32!;
             for (int i = 0; i < map.Length; i++) gx[map[i]] += gv[i];
             return [new Tensor(x.Shape, gx)];
         }, x);
@@ -238,7 +238,7 @@ public static partial class F
         return Record("scatter_add", new Tensor(x.Shape, o), g =>
         {
             Tensor? gs = null;
-            if (src.RequiresGrad) { var gv = g.F32!; var a = new float[map.Length]; for (int i = 0; i < a.Length; i++) a[i] = gv[map[i]]; gs = new Tensor(src.Shape, a); }
+            if (src.RequiresGrad) { var gv = g.F32!; var a = BufferPool.RentZeroed(map.Length); for (int i = 0; i < a.Length; i++) a[i] = gv[map[i]]; gs = new Tensor(src.Shape, a); }
             return [g, gs];
         }, x, src);
     }

@@ -17,11 +17,11 @@ public static partial class F
         if (x.Rank == 0) x = Reshape(x, 1);
         int d = ShapeUtil.Dim(dim, x.Rank, name);
         var (outer, n, inner) = Split3(x.Dims, d);
-        var y = new float[x.Numel];
+        var y = BufferPool.RentZeroed(x.Numel);
         SoftmaxRows(x.F32!, y, outer, n, inner, log);
         return Record(name, new Tensor(x.Shape, y), g =>
         {
-            var gv = g.F32!; var gx = new float[y.Length];
+            var gv = g.F32!; var gx = BufferPool.RentZeroed(y.Length);
             SoftmaxBackwardRows(y, gv, gx, outer, n, inner, log);
             return [new Tensor(x.Shape, gx)];
         }, x);
@@ -64,7 +64,7 @@ public static partial class F
             }
             return;
         }
-        var buf = new float[n];
+        var buf = BufferPool.RentZeroed(n);
         for (int i = 0; i < outer; i++)
             for (int k = 0; k < inner; k++)
             {
@@ -111,12 +111,12 @@ public static partial class F
         var idx = indices.I64!;
         foreach (var v in idx)
             if (v < 0 || v >= num) throw new ArgumentOutOfRangeException(nameof(indices), $"Embedding(num_embeddings={num}): index {v} is out of range");
-        var w = weight.F32!; var y = new float[idx.Length * dim];
+        var w = weight.F32!; var y = BufferPool.RentZeroed(idx.Length * dim);
         for (int i = 0; i < idx.Length; i++) Array.Copy(w, idx[i] * dim, y, i * dim, dim);
         var shape = indices.Dims.Concat(new[] { dim }).ToArray();
         return Record("embedding", new Tensor(shape, y), g =>
         {
-            var gv = g.F32!; var gw = new float[w.Length];
+            var gv = g.F32!; var gw = BufferPool.RentZeroed(w.Length);
             for (int i = 0; i < idx.Length; i++)
             {
                 if (paddingIdx is int p && idx[i] == p) continue;

@@ -75,7 +75,7 @@ public static partial class F
         for (int b = 0; b < banks; b++) start[b + 1] += start[b];
         float[] cv = cols.F32!, wv = weight.F32!;
         var a = GatherRows(cv, n, k, p, order);                                // [P·N, K], rows (slot, sample)
-        var yRows = new float[p * n * o];
+        var yRows = BufferPool.RentZeroed(p * n * o);
         for (int b = 0; b < banks; b++)
         {
             int rows = (start[b + 1] - start[b]) * n;
@@ -88,7 +88,7 @@ public static partial class F
             Tensor? gc = null, gw = null;
             if (cols.RequiresGrad)
             {
-                var da = new float[p * n * k];
+                var da = BufferPool.RentZeroed(p * n * k);
                 for (int b = 0; b < banks; b++)
                 {
                     int rows = (start[b + 1] - start[b]) * n;
@@ -98,7 +98,7 @@ public static partial class F
             }
             if (weight.RequiresGrad)
             {
-                var dw = new float[weight.Numel];
+                var dw = BufferPool.RentZeroed(weight.Numel);
                 for (int b = 0; b < banks; b++)
                 {
                     int rows = (start[b + 1] - start[b]) * n;
@@ -112,7 +112,7 @@ public static partial class F
         // [N, C, P] → rows (slot r, sample i) of C values, slot r holding position order[r].
         static float[] GatherRows(float[] src, int n, int c, int p, int[] order)
         {
-            var dst = new float[p * n * c];
+            var dst = BufferPool.RentZeroed(p * n * c);
             for (int r = 0; r < p; r++)
                 for (int i = 0; i < n; i++)
                     for (int j = 0; j < c; j++) dst[(r * n + i) * c + j] = src[(i * c + j) * p + order[r]];
@@ -122,7 +122,7 @@ public static partial class F
         // The inverse of Gather.
         static float[] ScatterRows(float[] rows, int n, int c, int p, int[] order)
         {
-            var dst = new float[n * c * p];
+            var dst = BufferPool.RentZeroed(n * c * p);
             for (int r = 0; r < p; r++)
                 for (int i = 0; i < n; i++)
                     for (int j = 0; j < c; j++) dst[(i * c + j) * p + order[r]] = rows[(r * n + i) * c + j];

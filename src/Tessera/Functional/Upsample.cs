@@ -67,7 +67,7 @@ public static partial class F
         float scale = scaleFactor is double sf ? (float)(1.0 / sf) : (float)length / outSize;
         for (int j = 0; j < outSize; j++)
             i0[j] = halveAtTwice && outSize == 2 * length ? j >> 1 : Math.Min((int)MathF.Floor(j * scale), length - 1);
-        return (i0, i0, new float[outSize]);
+        return (i0, i0, BufferPool.RentZeroed(outSize));
     }
 
     /// <summary>
@@ -77,7 +77,7 @@ public static partial class F
     /// </summary>
     private static (int[], int[], float[]) LinearIndices(int length, int outSize, double? scaleFactor, bool alignCorners)
     {
-        var i0 = new int[outSize]; var i1 = new int[outSize]; var lambda = new float[outSize];
+        var i0 = new int[outSize]; var i1 = new int[outSize]; var lambda = BufferPool.RentZeroed(outSize);
         double scale = alignCorners ? (outSize > 1 ? (double)(length - 1) / (outSize - 1) : 0) : scaleFactor is double sf ? 1.0 / sf : (double)length / outSize;
         for (int j = 0; j < outSize; j++)
         {
@@ -98,7 +98,7 @@ public static partial class F
         Resample.Forward(x.F32!, y.F32!, outer, length, inner, i0, i1, lambda);
         return Record("interpolate", y, g =>
         {
-            var dx = new float[x.Numel];
+            var dx = BufferPool.RentZeroed(x.Numel);
             Resample.Backward(g.F32!, dx, outer, length, inner, i0, i1, lambda);
             return [new Tensor(x.Shape, dx)];
         }, x);
