@@ -102,7 +102,7 @@ public static partial class F
                 Kernels.MaskedSoftmax.Row(z);
             }
         }
-        if (StridedGemm.Parallel(count, (long)l * s * d)) Parallel.For(0, count, Block);
+        if (StridedGemm.Parallel(count, (long)l * s * d)) Parallel.For(0, count, Kernels.Work.Cores, Block);
         else for (int b = 0; b < count; b++) Block(b);
 
         bool same = ReferenceEquals(q, k);
@@ -168,7 +168,7 @@ public static partial class F
         if (rows > 64 && (long)rows * s >= 1 << 16 && Environment.ProcessorCount > 1)
         {
             int chunks = Math.Min(rows, Environment.ProcessorCount * 4), per = (rows + chunks - 1) / chunks;
-            Parallel.For(0, chunks, c => Rows(c * per, Math.Min(rows, (c + 1) * per)));
+            Parallel.For(0, chunks, Kernels.Work.Cores, c => Rows(c * per, Math.Min(rows, (c + 1) * per)));
         }
         else Rows(0, rows);
         return dz;

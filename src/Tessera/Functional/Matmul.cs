@@ -54,7 +54,7 @@ public static partial class F
             Gemm.Multiply(transA, transB, m, n, ka, 1f, av.AsSpan(ao * aMat), lda, bv.AsSpan(bo * bMat), ldb, 0f, c.AsSpan(i * m * n, m * n), n);
         }
         if (count > 1 && (long)m * n * ka < 64 * 64 * 64 && (long)count * m * n * ka > 1 << 20)
-            Parallel.For(0, count, One);
+            Parallel.For(0, count, Kernels.Work.Cores, One);
         else
             for (int i = 0; i < count; i++) One(i);
         return new Tensor(outShape, c);

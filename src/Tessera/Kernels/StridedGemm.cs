@@ -28,7 +28,7 @@ public static class StridedGemm
             int ao = av.At(bn, bh), bo = bv.At(bn, bh), co = cv.At(bn, bh);
             Gemm.Multiply(transA, transB, m, n, k, alpha, a.AsSpan(ao), av.Ld, b.AsSpan(bo), bv.Ld, beta, c.AsSpan(co), cv.Ld);
         }
-        if (Parallel(count, (long)m * n * k)) System.Threading.Tasks.Parallel.For(0, count, One);
+        if (Parallel(count, (long)m * n * k)) System.Threading.Tasks.Parallel.For(0, count, Work.Cores, One);
         else for (int i = 0; i < count; i++) One(i);
     }
 

@@ -96,4 +96,22 @@ internal static class Vec
         for (; i < n; i++) s += Unsafe.Add(ref ar, i);
         return s;
     }
+
+    /// <summary>
+    /// o = 0 where x ≤ 0, else g: the gradient of ReLU given its input or output (PyTorch's threshold_backward, so a NaN
+    /// passes its gradient through). Branch-free: on random signs a branch mispredicts every other element.
+    /// </summary>
+    public static void ZeroWhereNotPositive(ReadOnlySpan<float> x, ReadOnlySpan<float> g, Span<float> o)
+    {
+        int n = o.Length, i = 0;
+        if (x.Length < n || g.Length < n) throw new ArgumentException("Vec.ZeroWhereNotPositive: x or g is shorter than o");
+        ref float xr = ref MemoryMarshal.GetReference(x);
+        ref float gr = ref MemoryMarshal.GetReference(g);
+        ref float or = ref MemoryMarshal.GetReference(o);
+        if (Vector.IsHardwareAccelerated && n >= Vector<float>.Count)
+            for (; i <= n - Vector<float>.Count; i += Vector<float>.Count)
+                Vector.ConditionalSelect(Vector.LessThanOrEqual(Vector.LoadUnsafe(ref xr, (nuint)i), Vector<float>.Zero), Vector<float>.Zero, Vector.LoadUnsafe(ref gr, (nuint)i))
+                    .StoreUnsafe(ref or, (nuint)i);
+        for (; i < n; i++) Unsafe.Add(ref or, i) = Unsafe.Add(ref xr, i) <= 0 ? 0f : Unsafe.Add(ref gr, i);
+    }
 }

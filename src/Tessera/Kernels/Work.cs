@@ -22,9 +22,15 @@ internal static class Work
     /// <summary>Runs body(0..items−1), in parallel when the job is large.</summary>
     public static void For(int items, long totalWork, Action<int> body)
     {
-        if (Split(items, totalWork)) Parallel.For(0, items, i => Inside(body, i));
+        if (Split(items, totalWork)) Parallel.For(0, items, Cores, i => Inside(body, i));
         else for (int i = 0; i < items; i++) body(i);
     }
+
+    /// <summary>
+    /// At most one task per core: an unbounded Parallel.For runs the calling thread beside the pool's threads, so a
+    /// 2-core machine ran 3 GEMMs at once and each evicted the others' packed panels from the shared caches.
+    /// </summary>
+    internal static readonly ParallelOptions Cores = new() { MaxDegreeOfParallelism = Environment.ProcessorCount };
 
     /// <summary>Number of chunks to split <paramref name="items"/> into: 1 for a small job, else one per core.</summary>
     public static int ChunkCount(int items, long totalWork) => Split(items, totalWork) ? Math.Min(items, Environment.ProcessorCount) : 1;
