@@ -1,4 +1,5 @@
 using System.Numerics;
+using System.Runtime.InteropServices;
 
 namespace Tessera.Kernels;
 
@@ -72,12 +73,13 @@ public static class BatchNorm
             {
                 int o = (i * c + ch) * s;
                 var gs = g.AsSpan(o, s); var xs = x.AsSpan(o, s); var d = dx.AsSpan(o, s);
+                ref float gr = ref MemoryMarshal.GetReference(gs), xr = ref MemoryMarshal.GetReference(xs), dr = ref MemoryMarshal.GetReference(d);
                 int j = 0;
                 if (Vector.IsHardwareAccelerated)
                 {
                     var vm = new Vector<float>(m); var vp = new Vector<float>(p); var vq = new Vector<float>(q); var vr = new Vector<float>(r);
                     for (; j <= s - Vector<float>.Count; j += Vector<float>.Count)
-                        (new Vector<float>(gs[j..]) * vp + (new Vector<float>(xs[j..]) - vm) * vq + vr).CopyTo(d[j..]);
+                        (Vector.LoadUnsafe(ref gr, (nuint)j) * vp + (Vector.LoadUnsafe(ref xr, (nuint)j) - vm) * vq + vr).StoreUnsafe(ref dr, (nuint)j);
                 }
                 for (; j < s; j++) d[j] = gs[j] * p + (xs[j] - m) * q + r;
             }
@@ -93,9 +95,10 @@ public static class BatchNorm
         {
             var vs = new Vector<double>(shift);
             Vector<double> s0 = Vector<double>.Zero, s1 = Vector<double>.Zero, q0 = Vector<double>.Zero, q1 = Vector<double>.Zero;
+            ref float vr = ref MemoryMarshal.GetReference(v);
             for (; i <= v.Length - Vector<float>.Count; i += Vector<float>.Count)
             {
-                Vector.Widen(new Vector<float>(v[i..]), out var lo, out var hi);
+                Vector.Widen(Vector.LoadUnsafe(ref vr, (nuint)i), out var lo, out var hi);
                 lo -= vs; hi -= vs;
                 s0 += lo; s1 += hi; q0 += lo * lo; q1 += hi * hi;
             }
@@ -114,10 +117,12 @@ public static class BatchNorm
         {
             var vm = new Vector<double>(center);
             Vector<double> a0 = Vector<double>.Zero, a1 = Vector<double>.Zero, b0 = Vector<double>.Zero, b1 = Vector<double>.Zero;
+            if (x.Length < g.Length) throw new ArgumentException("BatchNorm.GradSums: x is shorter than g");
+            ref float gr = ref MemoryMarshal.GetReference(g), xr = ref MemoryMarshal.GetReference(x);
             for (; i <= g.Length - Vector<float>.Count; i += Vector<float>.Count)
             {
-                Vector.Widen(new Vector<float>(g[i..]), out var g0, out var g1);
-                Vector.Widen(new Vector<float>(x[i..]), out var x0, out var x1);
+                Vector.Widen(Vector.LoadUnsafe(ref gr, (nuint)i), out var g0, out var g1);
+                Vector.Widen(Vector.LoadUnsafe(ref xr, (nuint)i), out var x0, out var x1);
                 a0 += g0; a1 += g1; b0 += g0 * (x0 - vm); b1 += g1 * (x1 - vm);
             }
             sg = Vector.Sum(a0 + a1); sgx = Vector.Sum(b0 + b1);
@@ -132,9 +137,11 @@ public static class BatchNorm
         int i = 0;
         if (Vector.IsHardwareAccelerated)
         {
+            if (y.Length < x.Length) throw new ArgumentException("BatchNorm.AffineOfCentered: y is shorter than x");
+            ref float xr = ref MemoryMarshal.GetReference(x), yr = ref MemoryMarshal.GetReference(y);
             var vm = new Vector<float>(m); var va = new Vector<float>(a); var vb = new Vector<float>(b);
             for (; i <= x.Length - Vector<float>.Count; i += Vector<float>.Count)
-                ((new Vector<float>(x[i..]) - vm) * va + vb).CopyTo(y[i..]);
+                ((Vector.LoadUnsafe(ref xr, (nuint)i) - vm) * va + vb).StoreUnsafe(ref yr, (nuint)i);
         }
         for (; i < x.Length; i++) y[i] = (x[i] - m) * a + b;
     }

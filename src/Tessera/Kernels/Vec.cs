@@ -89,9 +89,18 @@ internal static class Vec
         float s = 0;
         if (Vector.IsHardwareAccelerated && n >= Vector<float>.Count)
         {
-            var acc = Vector<float>.Zero;
-            for (; i <= n - Vector<float>.Count; i += Vector<float>.Count) acc += Vector.LoadUnsafe(ref ar, (nuint)i);
-            s = Vector.Sum(acc);
+            // Four accumulators: one would wait on the previous add's latency every step.
+            int w = Vector<float>.Count;
+            Vector<float> a0 = Vector<float>.Zero, a1 = a0, a2 = a0, a3 = a0;
+            for (; i <= n - 4 * w; i += 4 * w)
+            {
+                a0 += Vector.LoadUnsafe(ref ar, (nuint)i);
+                a1 += Vector.LoadUnsafe(ref ar, (nuint)(i + w));
+                a2 += Vector.LoadUnsafe(ref ar, (nuint)(i + 2 * w));
+                a3 += Vector.LoadUnsafe(ref ar, (nuint)(i + 3 * w));
+            }
+            for (; i <= n - w; i += w) a0 += Vector.LoadUnsafe(ref ar, (nuint)i);
+            s = Vector.Sum((a0 + a1) + (a2 + a3));
         }
         for (; i < n; i++) s += Unsafe.Add(ref ar, i);
         return s;
