@@ -73,16 +73,16 @@ public static partial class F
     }
 
     internal static Tensor MaxPool(Tensor x, int[] kernel, int[] stride, int[] padding, int[] dilation, bool ceilMode, string op)
-        => MaxPoolCore(x, kernel, stride, padding, dilation, ceilMode, op).Y;
+        => MaxPoolCore(x, kernel, stride, padding, dilation, ceilMode, op, indices: false).Y;
 
-    private static (Tensor Y, int[]? Argmax) MaxPoolCore(Tensor x, int[] kernel, int[] stride, int[] padding, int[] dilation, bool ceilMode, string op)
+    private static (Tensor Y, int[]? Argmax) MaxPoolCore(Tensor x, int[] kernel, int[] stride, int[] padding, int[] dilation, bool ceilMode, string op, bool indices)
     {
         CheckPool(x, kernel, stride, padding, dilation, op);
         for (int i = 0; i < kernel.Length; i++)
             if (padding[i] < 0 || 2 * padding[i] > dilation[i] * (kernel[i] - 1) + 1)
                 throw new ArgumentException($"{op}: padding {ShapeUtil.Format(padding)} must be at most half the dilated kernel {ShapeUtil.Format(kernel)} (dilation {ShapeUtil.Format(dilation)})");
         var axes = SlidingAxes(x, kernel, stride, padding, dilation, ceilMode, true, op);
-        return PoolRun(x, axes, true, null, op);
+        return PoolRun(x, axes, true, null, op, indices);
     }
 
     /// <summary>
@@ -91,7 +91,7 @@ public static partial class F
     /// </summary>
     public static (Tensor Values, Tensor Indices) MaxPoolWithIndices(Tensor x, int[] kernel, int[] stride, int[] padding, int[] dilation, bool ceilMode = false)
     {
-        var (y, argmax) = MaxPoolCore(x, kernel, stride, padding, dilation, ceilMode, $"max_pool{kernel.Length}d");
+        var (y, argmax) = MaxPoolCore(x, kernel, stride, padding, dilation, ceilMode, $"max_pool{kernel.Length}d", indices: true);
         return (y, new Tensor(y.Shape, Array.ConvertAll(argmax!, v => (long)v)));
     }
 
@@ -135,8 +135,11 @@ public static partial class F
         return inSize.Select((l, i) => PoolAxis.Sliding(l, outSize[i], kernel[i], stride[i], padding[i], dilation[i], countIncludePad)).ToArray();
     }
 
-    /// <summary>Pools every channel plane of x (all dims before the pooled ones) with the given axis tables, in parallel for large inputs.</summary>
-    private static (Tensor Y, int[]? Argmax) PoolRun(Tensor x, PoolAxis[] axes, bool max, int? divisorOverride, string op)
+    /// <summary>
+    /// Pools every channel plane of x (all dims before the pooled ones) with the given axis tables, in parallel for large
+    /// inputs. Max pooling finds the argmax only when it is asked for (<paramref name="indices"/>) or x needs a gradient.
+    /// </summary>
+    private static (Tensor Y, int[]? Argmax) PoolRun(Tensor x, PoolAxis[] axes, bool max, int? divisorOverride, string op, bool indices = false)
     {
         int dims = axes.Length;
         var full = new PoolAxis[3 - dims].Select(_ => PoolAxis.Unit).Concat(axes).ToArray();
@@ -144,8 +147,8 @@ public static partial class F
         int inPlane = ShapeUtil.Numel(x.Dims[^dims..]), outPlane = ad.Out * ah.Out * aw.Out;
         int planes = ShapeUtil.Numel(x.Dims[..^dims]);
         var outShape = x.Dims[..^dims].Concat(axes.Select(a => a.Out)).ToArray();
-        var y = BufferPool.RentZeroed(planes * outPlane);
-        var argmax = max ? new int[planes * outPlane] : null;
+        var y = BufferPool.Rent(planes * outPlane);   // every output is written
+        var argmax = max && (indices || (GradMode.IsEnabled && x.RequiresGrad)) ? new int[planes * outPlane] : null;
         double? div = divisorOverride;
         long work = (long)planes * (inPlane + outPlane);
         float[] xv = x.F32!;
@@ -154,6 +157,7 @@ public static partial class F
             var src = xv.AsSpan(p * inPlane, inPlane);
             var dst = y.AsSpan(p * outPlane, outPlane);
             if (argmax != null) Pool.Max(src, dst, argmax.AsSpan(p * outPlane, outPlane), ad, ah, aw);
+            else if (max) Pool.MaxValues(src, dst, ad, ah, aw);
             else Pool.Avg(src, dst, ad, ah, aw, div);
         });
         var result = Record(op, new Tensor(outShape, y), g =>

@@ -125,6 +125,28 @@ public static class Pool
                 }
     }
 
+    /// <summary>
+    /// y = max over each window without the argmax, for inference: Math.Max propagates NaN as PyTorch does, branch-free,
+    /// where the argmax search mispredicts a branch on every other element (ResNet's 3×3 stem pool: 6.0 → 1 ms).
+    /// </summary>
+    public static void MaxValues(ReadOnlySpan<float> x, Span<float> y, PoolAxis d, PoolAxis h, PoolAxis w)
+    {
+        int[] dFirst = d.First, dCount = d.Count, hFirst = h.First, hCount = h.Count, wFirst = w.First, wCount = w.Count;
+        int dStep = d.Step, hStep = h.Step, wStep = w.Step, hIn = h.In, wIn = w.In, dOut = d.Out, hOut = h.Out, wOut = w.Out, o = 0;
+        for (int od = 0; od < dOut; od++)
+            for (int oh = 0; oh < hOut; oh++)
+                for (int ow = 0; ow < wOut; ow++, o++)
+                {
+                    int d0 = dFirst[od], dn = dCount[od], h0 = hFirst[oh], hn = hCount[oh], w0 = wFirst[ow], wn = wCount[ow];
+                    float best = float.NegativeInfinity;
+                    for (int a = 0, id = d0; a < dn; a++, id += dStep)
+                        for (int b = 0, ih = h0; b < hn; b++, ih += hStep)
+                            for (int c = 0, at = (id * hIn + ih) * wIn + w0; c < wn; c++, at += wStep)
+                                best = Math.Max(best, x[at]);
+                    y[o] = best;
+                }
+    }
+
     /// <summary>dx[argmax[o]] += dy[o]: the whole gradient of a window goes to its maximum.</summary>
     public static void MaxBackward(ReadOnlySpan<float> dy, ReadOnlySpan<int> argmax, Span<float> dx)
     {

@@ -33,6 +33,33 @@ public class PoolFastPathTests
             }
     }
 
+    [Theory]
+    [InlineData(3, 2, 1)] [InlineData(2, 2, 0)] [InlineData(3, 1, 1)] [InlineData(5, 3, 2)]
+    public void MaxValuesMatchesTheArgmaxKernel(int kernel, int stride, int padding)
+    {
+        // The inference kernel (no argmax) must give the argmax kernel's values, NaN included.
+        var g = new Generator(3);
+        int h = 13, w = 11;
+        var x = Tensor.Randn([h * w], g).ToArray();
+        x[7] = float.NaN; x[40] = float.NegativeInfinity;
+        int oh = (h + 2 * padding - kernel) / stride + 1, ow = (w + 2 * padding - kernel) / stride + 1;
+        var hAxis = PoolAxis.Sliding(h, oh, kernel, stride, padding, 1, true);
+        var wAxis = PoolAxis.Sliding(w, ow, kernel, stride, padding, 1, true);
+        var expected = new float[oh * ow]; var arg = new int[expected.Length]; var y = new float[expected.Length];
+        Pool.Max(x, expected, arg, PoolAxis.Unit, hAxis, wAxis);
+        Pool.MaxValues(x, y, PoolAxis.Unit, hAxis, wAxis);
+        Assert.Equal(expected, y);
+        Assert.Contains(y, float.IsNaN);
+    }
+
+    [Fact]
+    public void MaxPoolGivesTheSameValuesWithAndWithoutGradients()
+    {
+        var x = Tensor.Randn([2, 3, 17, 19], new Generator(8));
+        var withGrad = F.MaxPool2d(x.Clone().RequiresGrad_(), 3, 2, 1).ToArray();
+        using (GradMode.NoGrad()) Assert.Equal(withGrad, F.MaxPool2d(x, 3, 2, 1).ToArray());
+    }
+
     [Fact]
     public void PaddedOrStridedWindowsAreNotPairs()
     {
