@@ -135,7 +135,25 @@ public class ConvKernelTests
         { 9, 24, 20, 1, new[] { 2, 3 }, new[] { 1, 1 }, new[] { 1, 1 }, new[] { 0, 0 }, new[] { 1, 1 } },
         { 3, 4, 8, 4, new[] { 9, 11 }, new[] { 3, 3 }, new[] { 2, 2 }, new[] { 1, 1 }, new[] { 1, 1 } },   // depthwise ×2, stride 2 across the row
         { 2, 3, 3, 3, new[] { 13 }, new[] { 4 }, new[] { 3 }, new[] { 2 }, new[] { 2 } },                  // 1-d depthwise, strided and dilated
+        // Winograd F(2×2, 3×3): padding 0, 1 and 2, odd output sizes (cropped tiles), several tile blocks.
+        { 2, 16, 17, 1, new[] { 17, 15 }, new[] { 3, 3 }, new[] { 1, 1 }, new[] { 1, 1 }, new[] { 1, 1 } },
+        { 1, 16, 16, 1, new[] { 18, 19 }, new[] { 3, 3 }, new[] { 1, 1 }, new[] { 0, 0 }, new[] { 1, 1 } },
+        { 3, 17, 20, 1, new[] { 15, 16 }, new[] { 3, 3 }, new[] { 1, 1 }, new[] { 2, 2 }, new[] { 1, 1 } },
+        { 1, 16, 16, 1, new[] { 40, 37 }, new[] { 3, 3 }, new[] { 1, 1 }, new[] { 1, 0 }, new[] { 1, 1 } },
     };
+
+    [Fact]
+    public void WinogradTakesOnlyPlainThreeByThreeConvolutions()
+    {
+        Window W(int c, int k, int s, int p, int d) => new(c, [16, 16], OutSizes([16, 16], [k, k], [s, s], [p, p], [d, d]), [k, k], [s, s], [p, p], [d, d]);
+        Assert.True(Winograd.Applies(W(16, 3, 1, 1, 1), 1, 16));
+        Assert.False(Winograd.Applies(W(16, 3, 2, 1, 1), 1, 16));    // strided
+        Assert.False(Winograd.Applies(W(16, 3, 1, 2, 2), 1, 16));    // dilated
+        Assert.False(Winograd.Applies(W(16, 5, 1, 2, 1), 1, 16));    // 5×5
+        Assert.False(Winograd.Applies(W(16, 3, 1, 1, 1), 2, 16));    // grouped
+        Assert.False(Winograd.Applies(W(8, 3, 1, 1, 1), 1, 16));     // few channels: the transforms would dominate
+        Assert.False(Winograd.Applies(new Window(64, [8, 8], [8, 8], [3, 3], [1, 1], [1, 1], [1, 1]), 1, 64));   // 16 tiles: too few
+    }
 
     [Theory]
     [MemberData(nameof(ConvCases))]
