@@ -75,22 +75,26 @@ public static class Winograd
         long work = (long)batch * outChannels * inChannels * tiles * 16;
         if (x.Length < (long)batch * inChannels * ih * iw || y.Length < (long)batch * outChannels * oh * ow || transformed.Length < 16 * outChannels * inChannels)
             throw new ArgumentException("Winograd.Convolve: buffers too short for the shapes given");
-        Work.For(batch, work, n =>
+        // Small planes put several samples' tiles side by side (V [16, C, samples·tiles]), so the 16 GEMMs stay wide;
+        // large ones split a sample's tiles into blocks.
+        int perBlock = Math.Clamp(TileBlock / tiles, 1, batch), blocks = (batch + perBlock - 1) / perBlock;
+        Work.For(blocks, work, b =>
         {
-            int block = Math.Min(TileBlock, tiles);
-            var v = ArrayPool<float>.Shared.Rent(16 * inChannels * block);
-            var m = ArrayPool<float>.Shared.Rent(16 * outChannels * block);
-            var xn = x.AsSpan(n * inChannels * ih * iw, inChannels * ih * iw);
-            var yn = y.AsSpan(n * outChannels * oh * ow, outChannels * oh * ow);
+            int n0 = b * perBlock, samples = Math.Min(perBlock, batch - n0);
+            int width = samples > 1 ? samples * tiles : Math.Min(TileBlock, tiles);
+            var v = ArrayPool<float>.Shared.Rent(16 * inChannels * width);
+            var m = ArrayPool<float>.Shared.Rent(16 * outChannels * width);
             var u = transformed.Span;
-            for (int t0 = 0; t0 < tiles; t0 += block)
+            for (int t0 = 0; t0 < tiles; t0 += width)
             {
-                int tb = Math.Min(block, tiles - t0);
-                InputTransform(xn, inChannels, ih, iw, padH, padW, tilesW, t0, tb, v);
+                int tb = samples > 1 ? tiles : Math.Min(width, tiles - t0), ld = samples * tb;
+                for (int i = 0; i < samples; i++)
+                    InputTransform(x.AsSpan((n0 + i) * inChannels * ih * iw, inChannels * ih * iw), inChannels, ih, iw, padH, padW, tilesW, t0, tb, v, ld, i * tb);
                 for (int xi = 0; xi < 16; xi++)
-                    Gemm.Multiply(false, false, outChannels, tb, inChannels, 1f, u[(xi * outChannels * inChannels)..], inChannels,
-                        v.AsSpan(xi * inChannels * tb), tb, 0f, m.AsSpan(xi * outChannels * tb), tb);
-                OutputTransform(m, outChannels, tb, t0, tilesW, bias, yn, oh, ow);
+                    Gemm.Multiply(false, false, outChannels, ld, inChannels, 1f, u[(xi * outChannels * inChannels)..], inChannels,
+                        v.AsSpan(xi * inChannels * ld), ld, 0f, m.AsSpan(xi * outChannels * ld), ld);
+                for (int i = 0; i < samples; i++)
+                    OutputTransform(m, outChannels, tb, t0, tilesW, bias, y.AsSpan((n0 + i) * outChannels * oh * ow, outChannels * oh * ow), oh, ow, ld, i * tb);
             }
             ArrayPool<float>.Shared.Return(v);
             ArrayPool<float>.Shared.Return(m);
@@ -98,13 +102,14 @@ public static class Winograd
     }
 
     /// <summary>
-    /// V[ξ, c, t] = (Bᵀ d B)[ξ] for the 4×4 input tile d of tiles t0 … t0+tb−1, Bᵀ = [[1, 0, −1, 0], [0, 1, 1, 0], [0, −1, 1, 0], [0, 1, 0, −1]].
+    /// V[ξ, c, col0 + t − t0] (rows <paramref name="ld"/> long) = (Bᵀ d B)[ξ] for the 4×4 input tile d of tiles t0 … t0+tb−1, Bᵀ = [[1, 0, −1, 0], [0, 1, 1, 0], [0, −1, 1, 0], [0, 1, 0, −1]].
     /// Eight tiles of a tile row at a time: each input row is first split into its even and odd columns (zero-padded), so
     /// the 16 values of eight neighbouring tiles are 16 contiguous vector loads and V is written in whole vectors.
     /// </summary>
-    private static unsafe void InputTransform(ReadOnlySpan<float> x, int channels, int ih, int iw, int padH, int padW, int tilesW, int t0, int tb, Span<float> v)
+    private static unsafe void InputTransform(ReadOnlySpan<float> x, int channels, int ih, int iw, int padH, int padW, int tilesW, int t0, int tb, Span<float> v,
+        int ld, int col0)
     {
-        int plane = ih * iw, stride = channels * tb, n = tilesW + 1;
+        int plane = ih * iw, stride = channels * ld, n = tilesW + 1;
         int thFirst = t0 / tilesW, thLast = (t0 + tb - 1) / tilesW;
         var split = ArrayPool<float>.Shared.Rent(8 * n);   // rows r = 0..3: even columns at 2r·n, odd at (2r + 1)·n
         float* d = stackalloc float[16];
@@ -112,7 +117,7 @@ public static class Winograd
         {
             for (int c = 0; c < channels; c++)
             {
-                float* xc = xp + c * plane, vc = vp + c * tb;
+                float* xc = xp + c * plane, vc = vp + c * ld + col0;
                 for (int th = thFirst; th <= thLast; th++)
                 {
                     int twStart = th == thFirst ? t0 - th * tilesW : 0, twEnd = th == thLast ? t0 + tb - th * tilesW : tilesW;
@@ -187,12 +192,13 @@ public static class Winograd
     }
 
     /// <summary>
-    /// y's 2×2 block of tile t = Aᵀ M_t A (+ bias), cropped at the bottom and right edges, Aᵀ = [[1, 1, 1, 0], [0, 1, −1, −1]];
+    /// y's 2×2 block of tile t = Aᵀ M_t A (+ bias), M_t at column col0 + t − t0 of rows <paramref name="ld"/> long, cropped at the bottom and right edges, Aᵀ = [[1, 1, 1, 0], [0, 1, −1, −1]];
     /// eight tiles of a tile row at a time, their two output columns interleaved back into the rows of y.
     /// </summary>
-    private static unsafe void OutputTransform(ReadOnlySpan<float> m, int channels, int tb, int t0, int tilesW, float[]? bias, Span<float> y, int oh, int ow)
+    private static unsafe void OutputTransform(ReadOnlySpan<float> m, int channels, int tb, int t0, int tilesW, float[]? bias, Span<float> y, int oh, int ow,
+        int ld, int col0)
     {
-        int stride = channels * tb, plane = oh * ow;
+        int stride = channels * ld, plane = oh * ow;
         int thFirst = t0 / tilesW, thLast = (t0 + tb - 1) / tilesW;
         float* tmp = stackalloc float[32];
         fixed (float* mp = m, yp = y)
@@ -201,7 +207,7 @@ public static class Winograd
             {
                 float b = bias?[o] ?? 0f;
                 var vb = Vector256.Create(b);
-                float* mo = mp + o * tb, yo = yp + o * plane;
+                float* mo = mp + o * ld + col0, yo = yp + o * plane;
                 for (int th = thFirst; th <= thLast; th++)
                 {
                     int twStart = th == thFirst ? t0 - th * tilesW : 0, twEnd = th == thLast ? t0 + tb - th * tilesW : tilesW;
