@@ -156,8 +156,7 @@ public static partial class F
         {
             var src = xv.AsSpan(p * inPlane, inPlane);
             var dst = y.AsSpan(p * outPlane, outPlane);
-            if (argmax != null) Pool.Max(src, dst, argmax.AsSpan(p * outPlane, outPlane), ad, ah, aw);
-            else if (max) Pool.MaxValues(src, dst, ad, ah, aw);
+            if (max) Pool.Max(src, dst, argmax != null ? argmax.AsSpan(p * outPlane, outPlane) : default, ad, ah, aw);
             else Pool.Avg(src, dst, ad, ah, aw, div);
         });
         var result = Record(op, new Tensor(outShape, y), g =>
