@@ -10,54 +10,13 @@ namespace Tessera.NN;
 /// Params weight [C] (ones), bias [C] (zeros) if affine; buffers running_mean [C], running_var [C],
 /// num_batches_tracked (int64 scalar) if track_running_stats.
 /// </summary>
-public abstract class BatchNormBase : Module
+public abstract class BatchNormBase : RunningStatsNorm
 {
-    public int NumFeatures { get; }
-    public double Eps { get; }
     /// <summary>Weight of the newest batch in the running averages; null for a cumulative average.</summary>
     public double? Momentum { get; }
-    public bool Affine { get; }
-    public bool TrackRunningStats { get; }
-    public Parameter? Weight { get; }
-    public Parameter? Bias { get; }
-    public Tensor? RunningMean { get; }
-    public Tensor? RunningVar { get; }
-    public Tensor? NumBatchesTracked { get; }
 
     protected BatchNormBase(int numFeatures, double eps, double? momentum, bool affine, bool trackRunningStats)
-    {
-        if (numFeatures <= 0) throw new ArgumentOutOfRangeException(nameof(numFeatures), $"{Name}: num_features must be positive, got {numFeatures}");
-        if (eps < 0) throw new ArgumentOutOfRangeException(nameof(eps), $"{Name}: eps must be non-negative, got {eps}");
-        (NumFeatures, Eps, Momentum, Affine, TrackRunningStats) = (numFeatures, eps, momentum, affine, trackRunningStats);
-        if (affine)
-        {
-            Weight = RegisterParameter("weight", Tensor.Ones(numFeatures));
-            Bias = RegisterParameter("bias", Tensor.Zeros(numFeatures));
-        }
-        else { RegisterNullParameter("weight"); RegisterNullParameter("bias"); }
-        if (trackRunningStats)
-        {
-            RunningMean = RegisterBuffer("running_mean", Tensor.Zeros(numFeatures));
-            RunningVar = RegisterBuffer("running_var", Tensor.Ones(numFeatures));
-            NumBatchesTracked = RegisterBuffer("num_batches_tracked", new Tensor([], new long[1]));
-        }
-    }
-
-    /// <summary>Running mean 0, running variance 1, no batches tracked.</summary>
-    public void ResetRunningStats()
-    {
-        RunningMean?.Data.Fill(0f);
-        RunningVar?.Data.Fill(1f);
-        if (NumBatchesTracked != null) NumBatchesTracked.LongData[0] = 0;
-    }
-
-    /// <summary>Resets the running statistics, weight to 1 and bias to 0.</summary>
-    public void ResetParameters()
-    {
-        ResetRunningStats();
-        if (Weight != null) Init.Ones(Weight);
-        if (Bias != null) Init.Zeros(Bias);
-    }
+        : base(numFeatures, eps, affine, trackRunningStats) => Momentum = momentum;
 
     /// <summary>Throws unless x has the rank this layer expects (the channel count is checked by <see cref="Forward"/>).</summary>
     protected abstract void CheckRank(Tensor x);

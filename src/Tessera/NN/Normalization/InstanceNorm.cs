@@ -7,38 +7,15 @@ namespace Tessera.NN;
 /// Unbatched inputs [C, *] are accepted. Affine is off by default (as PyTorch); with track_running_stats the batch
 /// averages of the instance statistics are tracked in training and used in eval.
 /// </summary>
-public abstract class InstanceNormBase : Module
+public abstract class InstanceNormBase : RunningStatsNorm
 {
-    public int NumFeatures { get; }
-    public double Eps { get; }
     public double Momentum { get; }
-    public bool Affine { get; }
-    public bool TrackRunningStats { get; }
-    public Parameter? Weight { get; }
-    public Parameter? Bias { get; }
-    public Tensor? RunningMean { get; }
-    public Tensor? RunningVar { get; }
 
     /// <summary>Number of spatial dims (1 for InstanceNorm1d, 2 for InstanceNorm2d).</summary>
     protected abstract int SpatialDims { get; }
 
     protected InstanceNormBase(int numFeatures, double eps, double momentum, bool affine, bool trackRunningStats)
-    {
-        if (numFeatures <= 0) throw new ArgumentOutOfRangeException(nameof(numFeatures), $"{Name}: num_features must be positive, got {numFeatures}");
-        (NumFeatures, Eps, Momentum, Affine, TrackRunningStats) = (numFeatures, eps, momentum, affine, trackRunningStats);
-        if (affine)
-        {
-            Weight = RegisterParameter("weight", Tensor.Ones(numFeatures));
-            Bias = RegisterParameter("bias", Tensor.Zeros(numFeatures));
-        }
-        else { RegisterNullParameter("weight"); RegisterNullParameter("bias"); }
-        if (trackRunningStats)
-        {
-            RunningMean = RegisterBuffer("running_mean", Tensor.Zeros(numFeatures));
-            RunningVar = RegisterBuffer("running_var", Tensor.Ones(numFeatures));
-            RegisterBuffer("num_batches_tracked", new Tensor([], new long[1]));
-        }
-    }
+        : base(numFeatures, eps, affine, trackRunningStats) => Momentum = momentum;
 
     public override Tensor Forward(Tensor x)
     {
