@@ -1,3 +1,7 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
+
 namespace Tessera.Kernels;
 
 /// <summary>
@@ -66,21 +70,69 @@ public static class Pool
     /// 2×2 windows at stride 2 over a plane [H, W]: each output reads two adjacent inputs of two adjacent rows, in row-major
     /// order, so the first maximum wins ties and a NaN wins, as in the general kernel and PyTorch.
     /// </summary>
-    public static void Max2x2(ReadOnlySpan<float> x, Span<float> y, Span<int> argmax, int hIn, int wIn, int hOut, int wOut)
+    public static unsafe void Max2x2(ReadOnlySpan<float> x, Span<float> y, Span<int> argmax, int hIn, int wIn, int hOut, int wOut)
     {
-        for (int oh = 0; oh < hOut; oh++)
-        {
-            int r0 = 2 * oh * wIn, r1 = r0 + wIn, o = oh * wOut;
-            for (int ow = 0; ow < wOut; ow++, o++)
+        if (x.Length < hIn * wIn || hIn < 2 * hOut || wIn < 2 * wOut || y.Length < hOut * wOut || argmax.Length < hOut * wOut)
+            throw new ArgumentException($"Pool.Max2x2: a {hIn}×{wIn} plane does not give {hOut}×{wOut} outputs in the buffers given");
+        fixed (float* xp = x, yp = y)
+        fixed (int* ap = argmax)
+            for (int oh = 0; oh < hOut; oh++)
             {
-                int i0 = r0 + 2 * ow, i2 = r1 + 2 * ow;
-                float best = x[i0]; int bi = i0;
-                float v = x[i0 + 1]; if (v > best || float.IsNaN(v) && !float.IsNaN(best)) { best = v; bi = i0 + 1; }
-                v = x[i2]; if (v > best || float.IsNaN(v) && !float.IsNaN(best)) { best = v; bi = i2; }
-                v = x[i2 + 1]; if (v > best || float.IsNaN(v) && !float.IsNaN(best)) { best = v; bi = i2 + 1; }
-                y[o] = best; argmax[o] = bi;
+                int r0 = 2 * oh * wIn, r1 = r0 + wIn, o = oh * wOut, ow = 0;
+                // Eight outputs at a time, branch-free: the even and odd columns of both rows are the four candidates.
+                if (Avx2.IsSupported)
+                    for (; ow + 8 <= wOut; ow += 8, o += 8)
+                    {
+                        var (a, b) = EvenOdd(xp + r0 + 2 * ow);
+                        var (c, d) = EvenOdd(xp + r1 + 2 * ow);
+                        var i0 = Vector256.Create(r0 + 2 * ow) + Vector256.Create(0, 2, 4, 6, 8, 10, 12, 14);
+                        var best = a; var bi = i0;
+                        Take(ref best, ref bi, b, i0 + Vector256<int>.One);
+                        var i2 = i0 + Vector256.Create(wIn);
+                        Take(ref best, ref bi, c, i2);
+                        Take(ref best, ref bi, d, i2 + Vector256<int>.One);
+                        best.Store(yp + o); bi.Store(ap + o);
+                    }
+                for (; ow < wOut; ow++, o++)   // the rest (all of a row narrower than 8, as LeNet's 5), branch-free too
+                {
+                    int i0 = r0 + 2 * ow, i2 = r1 + 2 * ow;
+                    float best = xp[i0]; int bi = i0;
+                    Take(ref best, ref bi, xp[i0 + 1], i0 + 1);
+                    Take(ref best, ref bi, xp[i2], i2);
+                    Take(ref best, ref bi, xp[i2 + 1], i2 + 1);
+                    yp[o] = best; ap[o] = bi;
+                }
             }
-        }
+    }
+
+    /// <summary>The even and the odd elements of p[0..16).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static unsafe (Vector256<float> Even, Vector256<float> Odd) EvenOdd(float* p)
+    {
+        var order = Vector256.Create(0, 2, 4, 6, 1, 3, 5, 7);
+        var lo = Avx2.PermuteVar8x32(Avx.LoadVector256(p), order);       // x0 x2 x4 x6 | x1 x3 x5 x7
+        var hi = Avx2.PermuteVar8x32(Avx.LoadVector256(p + 8), order);   // x8 … x14 | x9 … x15
+        return (Avx2.Permute2x128(lo, hi, 0x20), Avx2.Permute2x128(lo, hi, 0x31));
+    }
+
+    /// <summary>One value of <see cref="Take(ref Vector256{float}, ref Vector256{int}, Vector256{float}, Vector256{int})"/>: non-short-circuit tests and selects, which the JIT turns into conditional moves.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Take(ref float best, ref int index, float v, int vIndex)
+    {
+        bool take = (v > best) | (float.IsNaN(v) & !float.IsNaN(best));
+        best = take ? v : best;
+        index = take ? vIndex : index;
+    }
+
+    /// <summary>Where v beats best (greater, or NaN over a number: NaN wins as in PyTorch), take v and its index.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Take(ref Vector256<float> best, ref Vector256<int> index, Vector256<float> v, Vector256<int> vIndex)
+    {
+        var vNaN = Vector256.Equals(v, v) ^ Vector256<float>.AllBitsSet;
+        var bestNaN = Vector256.Equals(best, best) ^ Vector256<float>.AllBitsSet;
+        var take = Vector256.GreaterThan(v, best) | (vNaN & ~bestNaN);
+        best = Vector256.ConditionalSelect(take, v, best);
+        index = Vector256.ConditionalSelect(take.AsInt32(), vIndex, index);
     }
 
     /// <summary>
