@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using Tessera.Kernels;
 
 namespace Tessera;
@@ -75,7 +76,7 @@ public static partial class F
     internal static Tensor MaxPool(Tensor x, int[] kernel, int[] stride, int[] padding, int[] dilation, bool ceilMode, string op)
         => MaxPoolCore(x, kernel, stride, padding, dilation, ceilMode, op, indices: false).Y;
 
-    private static (Tensor Y, int[]? Argmax) MaxPoolCore(Tensor x, int[] kernel, int[] stride, int[] padding, int[] dilation, bool ceilMode, string op, bool indices)
+    private static (Tensor Y, float[]? Argmax) MaxPoolCore(Tensor x, int[] kernel, int[] stride, int[] padding, int[] dilation, bool ceilMode, string op, bool indices)
     {
         CheckPool(x, kernel, stride, padding, dilation, op);
         for (int i = 0; i < kernel.Length; i++)
@@ -92,7 +93,10 @@ public static partial class F
     public static (Tensor Values, Tensor Indices) MaxPoolWithIndices(Tensor x, int[] kernel, int[] stride, int[] padding, int[] dilation, bool ceilMode = false)
     {
         var (y, argmax) = MaxPoolCore(x, kernel, stride, padding, dilation, ceilMode, $"max_pool{kernel.Length}d", indices: true);
-        return (y, new Tensor(y.Shape, Array.ConvertAll(argmax!, v => (long)v)));
+        var idx = Indices(argmax!, 0, y.Numel);
+        var longs = new long[idx.Length];
+        for (int i = 0; i < longs.Length; i++) longs[i] = idx[i];
+        return (y, new Tensor(y.Shape, longs));
     }
 
     internal static Tensor AvgPool(Tensor x, int[] kernel, int[] stride, int[] padding, bool ceilMode, bool countIncludePad, int? divisorOverride, string op)
@@ -139,7 +143,7 @@ public static partial class F
     /// Pools every channel plane of x (all dims before the pooled ones) with the given axis tables, in parallel for large
     /// inputs. Max pooling finds the argmax only when it is asked for (<paramref name="indices"/>) or x needs a gradient.
     /// </summary>
-    private static (Tensor Y, int[]? Argmax) PoolRun(Tensor x, PoolAxis[] axes, bool max, int? divisorOverride, string op, bool indices = false)
+    private static (Tensor Y, float[]? Argmax) PoolRun(Tensor x, PoolAxis[] axes, bool max, int? divisorOverride, string op, bool indices = false)
     {
         int dims = axes.Length;
         var full = new PoolAxis[3 - dims].Select(_ => PoolAxis.Unit).Concat(axes).ToArray();
@@ -148,7 +152,9 @@ public static partial class F
         int planes = ShapeUtil.Numel(x.Dims[..^dims]);
         var outShape = x.Dims[..^dims].Concat(axes.Select(a => a.Out)).ToArray();
         var y = BufferPool.Rent(planes * outPlane);   // every output is written
-        var argmax = max && (indices || (GradMode.IsEnabled && x.RequiresGrad)) ? new int[planes * outPlane] : null;
+        // The argmax indices are ints kept in a pooled float array (see Indices): an int[] of a large layer's size was a
+        // fresh large-object allocation on every training step.
+        var argmax = max && (indices || (GradMode.IsEnabled && x.RequiresGrad)) ? BufferPool.Rent(planes * outPlane) : null;
         double? div = divisorOverride;
         long work = (long)planes * (inPlane + outPlane);
         float[] xv = x.F32!;
@@ -156,7 +162,7 @@ public static partial class F
         {
             var src = xv.AsSpan(p * inPlane, inPlane);
             var dst = y.AsSpan(p * outPlane, outPlane);
-            if (max) Pool.Max(src, dst, argmax != null ? argmax.AsSpan(p * outPlane, outPlane) : default, ad, ah, aw);
+            if (max) Pool.Max(src, dst, argmax != null ? Indices(argmax, p * outPlane, outPlane) : default, ad, ah, aw);
             else Pool.Avg(src, dst, ad, ah, aw, div);
         });
         var result = Record(op, new Tensor(outShape, y), g =>
@@ -166,11 +172,14 @@ public static partial class F
             {
                 var gp = gv.AsSpan(p * outPlane, outPlane);
                 var dp = dx.AsSpan(p * inPlane, inPlane);
-                if (argmax != null) Pool.MaxBackward(gp, argmax.AsSpan(p * outPlane, outPlane), dp);
+                if (argmax != null) Pool.MaxBackward(gp, Indices(argmax, p * outPlane, outPlane), dp);
                 else Pool.AvgBackward(gp, dp, ad, ah, aw, div);
             });
             return [new Tensor(x.Shape, dx)];
         }, x);
         return (result, argmax);
     }
+
+    /// <summary>The int indices stored, bit for bit, in <paramref name="store"/>[start .. start + length).</summary>
+    private static Span<int> Indices(float[] store, int start, int length) => MemoryMarshal.Cast<float, int>(store.AsSpan(start, length));
 }
