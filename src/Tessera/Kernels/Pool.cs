@@ -83,8 +83,8 @@ public static class Pool
                 if (Avx2.IsSupported)
                     for (; ow + 8 <= wOut; ow += 8, o += 8)
                     {
-                        var (a, b) = EvenOdd(xp + r0 + 2 * ow);
-                        var (c, d) = EvenOdd(xp + r1 + 2 * ow);
+                        var (a, b) = Vec.EvenOdd(xp + r0 + 2 * ow);
+                        var (c, d) = Vec.EvenOdd(xp + r1 + 2 * ow);
                         var i0 = Vector256.Create(r0 + 2 * ow) + Vector256.Create(0, 2, 4, 6, 8, 10, 12, 14);
                         var best = a; var bi = i0;
                         Take(ref best, ref bi, b, i0 + Vector256<int>.One);
@@ -103,16 +103,6 @@ public static class Pool
                     yp[o] = best; ap[o] = bi;
                 }
             }
-    }
-
-    /// <summary>The even and the odd elements of p[0..16).</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static unsafe (Vector256<float> Even, Vector256<float> Odd) EvenOdd(float* p)
-    {
-        var order = Vector256.Create(0, 2, 4, 6, 1, 3, 5, 7);
-        var lo = Avx2.PermuteVar8x32(Avx.LoadVector256(p), order);       // x0 x2 x4 x6 | x1 x3 x5 x7
-        var hi = Avx2.PermuteVar8x32(Avx.LoadVector256(p + 8), order);   // x8 … x14 | x9 … x15
-        return (Avx2.Permute2x128(lo, hi, 0x20), Avx2.Permute2x128(lo, hi, 0x31));
     }
 
     /// <summary>One value of <see cref="Take(ref Vector256{float}, ref Vector256{int}, Vector256{float}, Vector256{int})"/>: non-short-circuit tests and selects, which the JIT turns into conditional moves.</summary>

@@ -1,6 +1,8 @@
 using System.Numerics;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 
 namespace Tessera.Kernels;
 
@@ -122,5 +124,15 @@ internal static class Vec
                 Vector.ConditionalSelect(Vector.LessThanOrEqual(Vector.LoadUnsafe(ref xr, (nuint)i), Vector<float>.Zero), Vector<float>.Zero, Vector.LoadUnsafe(ref gr, (nuint)i))
                     .StoreUnsafe(ref or, (nuint)i);
         for (; i < n; i++) Unsafe.Add(ref or, i) = Unsafe.Add(ref xr, i) <= 0 ? 0f : Unsafe.Add(ref gr, i);
+    }
+
+    /// <summary>The even and the odd elements of p[0..16) (AVX2 only): the two columns of stride-2 windows, eight windows at a time.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static unsafe (Vector256<float> Even, Vector256<float> Odd) EvenOdd(float* p)
+    {
+        var order = Vector256.Create(0, 2, 4, 6, 1, 3, 5, 7);
+        var lo = Avx2.PermuteVar8x32(Avx.LoadVector256(p), order);       // x0 x2 x4 x6 | x1 x3 x5 x7
+        var hi = Avx2.PermuteVar8x32(Avx.LoadVector256(p + 8), order);   // x8 … x14 | x9 … x15
+        return (Avx2.Permute2x128(lo, hi, 0x20), Avx2.Permute2x128(lo, hi, 0x31));
     }
 }
