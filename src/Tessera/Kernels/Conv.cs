@@ -132,11 +132,6 @@ public static class Conv
         int cinG = w.C / groups, coutG = outChannels / groups, k = cinG * w.Taps, p = w.OutPlane, inSize = w.C * w.InPlane;
         bool depthwise = cinG == 1 && groups > 1;
         long work = (long)batch * outChannels * k * p;
-        if (Winograd.Applies(w, groups, outChannels))
-        {
-            Winograd.WeightGradient(x, w.C, w.IH, w.IW, dy, outChannels, w.OH, w.OW, w.PH, w.PW, batch, dweight);
-            return;
-        }
         // Depthwise accumulates sample by sample; otherwise a block of samples is one GEMM whose k runs over them all.
         var (blocks, per) = depthwise ? (batch, 1) : SampleBlocks(batch, (long)w.C * w.Taps * p, work);
         int chunks = Work.ChunkCount(blocks, work);

@@ -1,5 +1,4 @@
 using System.Buffers;
-using System.Numerics.Tensors;
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 using System.Runtime.Intrinsics.X86;
@@ -12,7 +11,9 @@ namespace Tessera.Kernels;
 /// so summed over channels the 16 element-wise products become 16 GEMMs U_ξ[out, in] · V_ξ[in, tiles] with 16
 /// multiply-adds per tile and channel pair instead of 36: 2.25× fewer than im2col + GEMM. The rounding error grows by
 /// a small constant (the transforms only add, subtract and halve), far inside float32 conformance tolerances.
-/// Used for the forward pass and the input gradient (a 3×3 convolution of dy with the flipped, transposed kernel).
+/// Used for the forward pass and the input gradient (a 3×3 convolution of dy with the flipped, transposed kernel). Not for
+/// the weight gradient: there the transformed sums run over every position of the batch, and the larger transformed
+/// terms cost ~10× the rounding error of im2col + GEMM, outside the float32 conformance tolerance on small gradients.
 /// Layouts: x [N, Cin, IH, IW], y [N, Cout, OH, OW], weight [Cout, Cin, 3, 3].
 /// </summary>
 public static class Winograd
@@ -100,131 +101,6 @@ public static class Winograd
             ArrayPool<float>.Shared.Return(v);
             ArrayPool<float>.Shared.Return(m);
         });
-    }
-
-    /// <summary>
-    /// dW = the weight gradient of <see cref="Convolve"/> (x [N, Cin, IH, IW], dy [N, Cout, OH, OW] → dweight [Cout, Cin, 3, 3]),
-    /// in the transformed domain: dU_ξ = Σ_tiles dM_ξ · V_ξᵀ with dM = A·dY_tile·Aᵀ (the adjoint of the output transform),
-    /// then dW = Gᵀ·dU·G (the adjoint of the weight transform), so the 16 GEMMs again take 16 multiply-adds per tile and
-    /// channel pair instead of 36. Blocks of samples run on the cores with a partial dU each, summed at the end.
-    /// </summary>
-    public static void WeightGradient(float[] x, int inChannels, int ih, int iw, float[] dy, int outChannels, int oh, int ow,
-        int padH, int padW, int batch, float[] dweight)
-    {
-        int tilesH = (oh + 1) / 2, tilesW = (ow + 1) / 2, tiles = tilesH * tilesW, size = 16 * outChannels * inChannels;
-        long work = (long)batch * outChannels * inChannels * tiles * 16;
-        if (x.Length < (long)batch * inChannels * ih * iw || dy.Length < (long)batch * outChannels * oh * ow || dweight.Length < 9 * outChannels * inChannels)
-            throw new ArgumentException("Winograd.WeightGradient: buffers too short for the shapes given");
-        int perBlock = Math.Clamp(TileBlock / tiles, 1, batch), blocks = (batch + perBlock - 1) / perBlock;
-        int chunks = Work.ChunkCount(blocks, work);
-        var partial = new float[chunks][];
-        Work.ForChunks(chunks, blocks, (chunk, start, end) =>
-        {
-            var du = partial[chunk] = ArrayPool<float>.Shared.Rent(size);
-            Array.Clear(du, 0, size);
-            int widthMax = perBlock > 1 ? perBlock * tiles : Math.Min(TileBlock, tiles);
-            var v = ArrayPool<float>.Shared.Rent(16 * inChannels * widthMax);
-            var m = ArrayPool<float>.Shared.Rent(16 * outChannels * widthMax);
-            for (int b = start; b < end; b++)
-            {
-                int n0 = b * perBlock, samples = Math.Min(perBlock, batch - n0);
-                int width = samples > 1 ? samples * tiles : Math.Min(TileBlock, tiles);
-                for (int t0 = 0; t0 < tiles; t0 += width)
-                {
-                    int tb = samples > 1 ? tiles : Math.Min(width, tiles - t0), ld = samples * tb;
-                    for (int i = 0; i < samples; i++)
-                    {
-                        InputTransform(x.AsSpan((n0 + i) * inChannels * ih * iw, inChannels * ih * iw), inChannels, ih, iw, padH, padW, tilesW, t0, tb, v, ld, i * tb);
-                        OutputGradientTransform(dy.AsSpan((n0 + i) * outChannels * oh * ow, outChannels * oh * ow), outChannels, oh, ow, tilesW, t0, tb, m, ld, i * tb);
-                    }
-                    for (int xi = 0; xi < 16; xi++)
-                        Gemm.Multiply(false, true, outChannels, inChannels, ld, 1f, m.AsSpan(xi * outChannels * ld), ld,
-                            v.AsSpan(xi * inChannels * ld), ld, 1f, du.AsSpan(xi * outChannels * inChannels, outChannels * inChannels), inChannels);
-                }
-            }
-            ArrayPool<float>.Shared.Return(v);
-            ArrayPool<float>.Shared.Return(m);
-        });
-        var total = partial[0];
-        for (int c = 1; c < chunks; c++) { TensorPrimitives.Add(total.AsSpan(0, size), partial[c].AsSpan(0, size), total.AsSpan(0, size)); ArrayPool<float>.Shared.Return(partial[c]); }
-        // dW = Gᵀ dU G, Gᵀ = [[1, ½, ½, 0], [0, ½, −½, 0], [0, ½, ½, 1]].
-        int stride = outChannels * inChannels;
-        Span<float> t = stackalloc float[12];
-        for (int at = 0; at < stride; at++)
-        {
-            for (int j = 0; j < 4; j++)   // t = Gᵀ dU (3×4)
-            {
-                float u0 = total[j * stride + at], u1 = total[(4 + j) * stride + at], u2 = total[(8 + j) * stride + at], u3 = total[(12 + j) * stride + at];
-                t[j] = u0 + 0.5f * (u1 + u2); t[4 + j] = 0.5f * (u1 - u2); t[8 + j] = 0.5f * (u1 + u2) + u3;
-            }
-            for (int i = 0; i < 3; i++)   // dW = t G (3×3)
-            {
-                float e0 = t[4 * i], e1 = t[4 * i + 1], e2 = t[4 * i + 2], e3 = t[4 * i + 3];
-                dweight[at * 9 + 3 * i] = e0 + 0.5f * (e1 + e2);
-                dweight[at * 9 + 3 * i + 1] = 0.5f * (e1 - e2);
-                dweight[at * 9 + 3 * i + 2] = 0.5f * (e1 + e2) + e3;
-            }
-        }
-        ArrayPool<float>.Shared.Return(total);
-    }
-
-    /// <summary>
-    /// dM[ξ, o, col0 + t − t0] = (A · dY_t · Aᵀ)[ξ] for the 2×2 output-gradient block of tile t (zeros past the edges),
-    /// A = [[1, 0], [1, 1], [1, −1], [0, −1]]: the adjoint of <see cref="OutputTransform"/>. Eight tiles at a time.
-    /// </summary>
-    private static unsafe void OutputGradientTransform(ReadOnlySpan<float> dy, int channels, int oh, int ow, int tilesW, int t0, int tb, Span<float> m, int ld, int col0)
-    {
-        int plane = oh * ow, stride = channels * ld;
-        int thFirst = t0 / tilesW, thLast = (t0 + tb - 1) / tilesW;
-        float* blk = stackalloc float[4];
-        fixed (float* dp = dy, mp = m)
-            for (int o = 0; o < channels; o++)
-            {
-                float* dyo = dp + o * plane, mo = mp + o * ld + col0;
-                for (int th = thFirst; th <= thLast; th++)
-                {
-                    int twStart = th == thFirst ? t0 - th * tilesW : 0, twEnd = th == thLast ? t0 + tb - th * tilesW : tilesW;
-                    float* mt = mo + th * tilesW - t0;
-                    int r = 2 * th;
-                    bool twoRows = r + 1 < oh;
-                    int tw = twStart;
-                    if (Avx2.IsSupported)
-                        for (; tw + 8 <= twEnd && 2 * tw + 16 <= ow && twoRows; tw += 8)
-                        {
-                            var (a0, b0) = Vec.EvenOdd(dyo + r * ow + 2 * tw);
-                            var (a1, b1) = Vec.EvenOdd(dyo + (r + 1) * ow + 2 * tw);
-                            float* q = mt + tw;
-                            GradientRow(a0, b0, q, stride, 0);
-                            GradientRow(a0 + a1, b0 + b1, q, stride, 1);
-                            GradientRow(a0 - a1, b0 - b1, q, stride, 2);
-                            GradientRow(-a1, -b1, q, stride, 3);
-                        }
-                    for (; tw < twEnd; tw++)
-                    {
-                        int c = 2 * tw;
-                        blk[0] = dyo[r * ow + c]; blk[1] = c + 1 < ow ? dyo[r * ow + c + 1] : 0f;
-                        blk[2] = twoRows ? dyo[(r + 1) * ow + c] : 0f; blk[3] = twoRows && c + 1 < ow ? dyo[(r + 1) * ow + c + 1] : 0f;
-                        float* q = mt + tw;
-                        for (int i = 0; i < 4; i++)
-                        {
-                            // Row i of A·dY: (p, s); then the row times Aᵀ: p, p + s, p − s, −s.
-                            float p = i switch { 0 => blk[0], 1 => blk[0] + blk[2], 2 => blk[0] - blk[2], _ => -blk[2] };
-                            float s = i switch { 0 => blk[1], 1 => blk[1] + blk[3], 2 => blk[1] - blk[3], _ => -blk[3] };
-                            q[(4 * i) * stride] = p; q[(4 * i + 1) * stride] = p + s; q[(4 * i + 2) * stride] = p - s; q[(4 * i + 3) * stride] = -s;
-                        }
-                    }
-                }
-            }
-    }
-
-    /// <summary>Row i of A·dY·Aᵀ for eight tiles: p, p + s, p − s, −s.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static unsafe void GradientRow(Vector256<float> p, Vector256<float> s, float* q, int stride, int i)
-    {
-        p.Store(q + 4 * i * stride);
-        (p + s).Store(q + (4 * i + 1) * stride);
-        (p - s).Store(q + (4 * i + 2) * stride);
-        (-s).Store(q + (4 * i + 3) * stride);
     }
 
     /// <summary>
