@@ -129,7 +129,7 @@ public static class Pool
     /// y = the max over each window, argmax = the plane index it came from (−1 for a window with no input). NaN wins,
     /// as in PyTorch. Padding never wins: it acts as −∞. With an empty <paramref name="argmax"/> (inference) only the
     /// values are found, by a branch-free Math.Max that propagates NaN, where the argmax search mispredicts a branch on
-    /// every other element (ResNet's 3×3 stem pool: 6.0 → 1 ms).
+    /// every other element.
     /// </summary>
     public static void Max(ReadOnlySpan<float> x, Span<float> y, Span<int> argmax, PoolAxis d, PoolAxis h, PoolAxis w)
     {

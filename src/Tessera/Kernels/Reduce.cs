@@ -27,10 +27,9 @@ public static class Reduce
     /// </summary>
     public static double SumAll(ReadOnlySpan<float> x)
     {
-        // Vec.Sum, not TensorPrimitives.Sum: the latter costs ~7 µs a call on 4096 values here (1M values: 1.8 ms against 0.2 ms).
         const int block = 4096;
         double s = 0;
-        for (int i = 0; i < x.Length; i += block) s += Vec.Sum(x.Slice(i, Math.Min(block, x.Length - i)));
+        for (int i = 0; i < x.Length; i += block) s += TensorPrimitives.Sum(x.Slice(i, Math.Min(block, x.Length - i)));
         return s;
     }
 
