@@ -80,9 +80,12 @@ public static class Pool
             {
                 int r0 = 2 * oh * wIn, r1 = r0 + wIn, o = oh * wOut, ow = 0;
                 // Eight outputs at a time, branch-free: the even and odd columns of both rows are the four candidates.
-                if (Avx2.IsSupported)
-                    for (; ow + 8 <= wOut; ow += 8, o += 8)
+                if (Avx2.IsSupported && wOut >= 8)
+                    for (; ow < wOut; ow += 8, o += 8)
                     {
+                        // The last group of a row overlaps the one before it (recomputing the same values), so no row
+                        // of 8 or more outputs ends in scalar code (LeNet's 14-wide rows: 6 of 14 were scalar).
+                        if (ow + 8 > wOut) { o -= ow - (wOut - 8); ow = wOut - 8; }
                         var (a, b) = Vec.EvenOdd(xp + r0 + 2 * ow);
                         var (c, d) = Vec.EvenOdd(xp + r1 + 2 * ow);
                         var i0 = Vector256.Create(r0 + 2 * ow) + Vector256.Create(0, 2, 4, 6, 8, 10, 12, 14);

@@ -6,7 +6,7 @@ namespace Tessera.Tests.Kernels;
 public class PoolFastPathTests
 {
     [Theory]
-    [InlineData(2, 2)] [InlineData(7, 9)] [InlineData(32, 32)] [InlineData(33, 1)] [InlineData(1, 6)]
+    [InlineData(2, 2)] [InlineData(7, 9)] [InlineData(32, 32)] [InlineData(33, 1)] [InlineData(1, 6)] [InlineData(28, 28)] [InlineData(20, 23)]
     public void Max2x2MatchesNaiveLoop(int h, int w)
     {
         var g = new Generator(9);
