@@ -17,7 +17,7 @@ namespace Tessera;
 /// <see cref="CollectEveryBytes"/> since the last and then finds no array of the size asked for.
 /// </para>
 /// Arrays are kept by exact length (a tensor's array is exactly its element count), at most <see cref="CapacityBytes"/>
-/// in all; a length not asked for between two full collections is dropped.
+/// in all; at a full collection, the arrays of a length not asked for in the last <see cref="TrimAfterMs"/> are dropped.
 /// </summary>
 internal static class BufferPool
 {
@@ -45,7 +45,7 @@ internal static class BufferPool
     private sealed class Bucket
     {
         public readonly Stack<Sentinel> Free = new();
-        public bool Used;
+        public long LastUsed = Environment.TickCount64;
     }
 
     private static readonly Dictionary<int, Bucket> Buckets = [];
@@ -110,7 +110,7 @@ internal static class BufferPool
             _handedOutBytes += 4L * length;
             collect = _handedOutBytes > CollectEveryBytes;
             if (!Buckets.TryGetValue(length, out var bucket)) Buckets[length] = bucket = new Bucket();
-            bucket.Used = true;
+            bucket.LastUsed = Environment.TickCount64;
             if (!bucket.Free.TryPop(out var sentinel)) return null;
             _heldBytes -= 4L * length;
             return sentinel;
@@ -137,14 +137,18 @@ internal static class BufferPool
     /// <summary>How many arrays of exactly <paramref name="length"/> floats are held for reuse (for tests and diagnostics).</summary>
     public static int HeldCount(int length) { lock (Buckets) return Buckets.TryGetValue(length, out var b) ? b.Free.Count : 0; }
 
-    /// <summary>Drops the arrays of every length not rented since the previous call (run after each full collection).</summary>
+    /// <summary>Milliseconds without a request after which a length's arrays are dropped at the next full collection.</summary>
+    public const long TrimAfterMs = 10_000;
+
+    /// <summary>Drops the arrays of every length not rented in the last <see cref="TrimAfterMs"/> (run after each full collection).</summary>
     internal static void Trim()
     {
+        long now = Environment.TickCount64;
         lock (Buckets)
         {
             foreach (var (length, bucket) in Buckets.ToArray())
             {
-                if (bucket.Used) { bucket.Used = false; continue; }
+                if (now - bucket.LastUsed < TrimAfterMs) continue;
                 // Dropped sentinels must not come back: their arrays go to the GC with them.
                 foreach (var s in bucket.Free) GC.SuppressFinalize(s);
                 _heldBytes -= 4L * length * bucket.Free.Count;
