@@ -40,10 +40,7 @@ public static class Conv
         }
         if (Winograd.Applies(w, groups, outChannels))
         {
-            var u = ArrayPool<float>.Shared.Rent(16 * outChannels * w.C);
-            Winograd.TransformWeights(weight, outChannels, w.C, adjoint: false, u);
-            Winograd.Convolve(x, w.C, w.IH, w.IW, u, bias, y, outChannels, w.OH, w.OW, w.PH, w.PW, batch);
-            ArrayPool<float>.Shared.Return(u);
+            Winograd.Convolve(x, w.C, w.IH, w.IW, weight, adjoint: false, bias, y, outChannels, w.OH, w.OW, w.PH, w.PW, batch);
             return;
         }
         var (blocks, per) = SampleBlocks(batch, (long)w.C * w.Taps * p, work);
@@ -98,10 +95,7 @@ public static class Conv
         if (Winograd.Applies(w, groups, outChannels))
         {
             // dx is the 3×3 convolution of dy with the flipped, transposed kernel, padded by 2 − pad.
-            var u = ArrayPool<float>.Shared.Rent(16 * outChannels * w.C);
-            Winograd.TransformWeights(weight, w.C, outChannels, adjoint: true, u);
-            Winograd.Convolve(dy, outChannels, w.OH, w.OW, u, null, dx, w.C, w.IH, w.IW, 2 - w.PH, 2 - w.PW, batch);
-            ArrayPool<float>.Shared.Return(u);
+            Winograd.Convolve(dy, outChannels, w.OH, w.OW, weight, adjoint: true, null, dx, w.C, w.IH, w.IW, 2 - w.PH, 2 - w.PW, batch);
             return;
         }
         var (blocks, per) = SampleBlocks(batch, (long)w.C * w.Taps * p, work);

@@ -39,7 +39,7 @@ public static class Winograd
     /// U[ξ, o, c] = (G g Gᵀ)[ξ] with g = weight[o, c] (or, for <paramref name="adjoint"/>, g = weight[c, o] rotated by 180°:
     /// the kernel of the input gradient), G = [[1, 0, 0], [½, ½, ½], [½, −½, ½], [0, 0, 1]].
     /// </summary>
-    public static void TransformWeights(ReadOnlySpan<float> weight, int outChannels, int inChannels, bool adjoint, Span<float> u)
+    internal static void TransformWeights(ReadOnlySpan<float> weight, int outChannels, int inChannels, bool adjoint, Span<float> u)
     {
         if (u.Length < 16 * outChannels * inChannels || weight.Length < 9 * outChannels * inChannels)
             throw new ArgumentException("Winograd.TransformWeights: buffers too short for the channel counts given");
@@ -68,17 +68,20 @@ public static class Winograd
     }
 
     /// <summary>
-    /// y[n, o, i, j] = bias[o] + Σ_{c,u,v} g[o, c, u, v] · x[n, c, i + u − padH, j + v − padW] (zero outside x), with the
-    /// kernel given transformed (<see cref="TransformWeights"/>). Samples run in parallel for large batches.
+    /// y[n, o, i, j] = bias[o] + Σ_{c,u,v} g[o, c, u, v] · x[n, c, i + u − padH, j + v − padW] (zero outside x), g the
+    /// 3×3 kernel <paramref name="weight"/> [out, in, 3, 3], or for <paramref name="adjoint"/> the flipped, transposed
+    /// kernel of weight [in, out, 3, 3] (the input gradient). Samples run in parallel for large batches.
     /// </summary>
-    public static void Convolve(float[] x, int inChannels, int ih, int iw, ReadOnlyMemory<float> transformed, float[]? bias, float[] y, int outChannels, int oh, int ow,
+    public static void Convolve(float[] x, int inChannels, int ih, int iw, float[] weight, bool adjoint, float[]? bias, float[] y, int outChannels, int oh, int ow,
         int padH, int padW, int batch)
     {
         int tilesH = (oh + 1) / 2, tilesW = (ow + 1) / 2, tiles = tilesH * tilesW;
         long work = (long)batch * outChannels * inChannels * tiles * 16;
-        if (x.Length < (long)batch * inChannels * ih * iw || y.Length < (long)batch * outChannels * oh * ow || transformed.Length < 16 * outChannels * inChannels)
+        if (x.Length < (long)batch * inChannels * ih * iw || y.Length < (long)batch * outChannels * oh * ow)
             throw new ArgumentException("Winograd.Convolve: buffers too short for the shapes given");
-        // Small planes put several samples' tiles side by side (V [16, C, samples·tiles]), so the 16 GEMMs stay wide;
+        var u = ArrayPool<float>.Shared.Rent(16 * outChannels * inChannels);
+        TransformWeights(weight, outChannels, inChannels, adjoint, u);
+        // Small planes put several samples' tiles side by side (V [C, 16, samples·tiles]), so the 16 GEMMs stay wide;
         // large ones split a sample's tiles into blocks.
         int perBlock = Math.Clamp(TileBlock / tiles, 1, batch), blocks = (batch + perBlock - 1) / perBlock;
         Work.For(blocks, work, b =>
@@ -87,14 +90,13 @@ public static class Winograd
             int width = samples > 1 ? samples * tiles : Math.Min(TileBlock, tiles);
             var v = ArrayPool<float>.Shared.Rent(16 * inChannels * width);
             var m = ArrayPool<float>.Shared.Rent(16 * outChannels * width);
-            var u = transformed.Span;
             for (int t0 = 0; t0 < tiles; t0 += width)
             {
                 int tb = samples > 1 ? tiles : Math.Min(width, tiles - t0), ld = samples * tb;
                 for (int i = 0; i < samples; i++)
                     InputTransform(x.AsSpan((n0 + i) * inChannels * ih * iw, inChannels * ih * iw), inChannels, ih, iw, padH, padW, tilesW, t0, tb, v, ld, i * tb);
                 for (int xi = 0; xi < 16; xi++)
-                    Gemm.Multiply(false, false, outChannels, ld, inChannels, 1f, u[(xi * outChannels * inChannels)..], inChannels,
+                    Gemm.Multiply(false, false, outChannels, ld, inChannels, 1f, u.AsSpan(xi * outChannels * inChannels), inChannels,
                         v.AsSpan(xi * ld), 16 * ld, 0f, m.AsSpan(xi * ld), 16 * ld);
                 for (int i = 0; i < samples; i++)
                     OutputTransform(m, outChannels, tb, t0, tilesW, bias, y.AsSpan((n0 + i) * outChannels * oh * ow, outChannels * oh * ow), oh, ow, ld, i * tb);
@@ -102,6 +104,7 @@ public static class Winograd
             ArrayPool<float>.Shared.Return(v);
             ArrayPool<float>.Shared.Return(m);
         });
+        ArrayPool<float>.Shared.Return(u);
     }
 
     /// <summary>
