@@ -70,12 +70,8 @@ internal static class BufferPool
             GC.WaitForPendingFinalizers();
             sentinel = Pop(length, out _);
         }
-        if (sentinel == null)
-        {
-            sentinel = new Sentinel(GC.AllocateUninitializedArray<float>(length));
-            Owners.AddOrUpdate(sentinel.Array, sentinel);
-        }
-        else Owners.AddOrUpdate(sentinel.Array, sentinel);   // a resurrected array lost its entry
+        sentinel ??= new Sentinel(GC.AllocateUninitializedArray<float>(length));
+        Owners.AddOrUpdate(sentinel.Array, sentinel);   // new, or resurrected (which lost its entry)
         Tracker?.TryAdd(sentinel.Array, 0);
         return sentinel.Array;
     }
@@ -109,7 +105,7 @@ internal static class BufferPool
             if (gen2 != _lastGen2) { _lastGen2 = gen2; _handedOutBytes = 0; }
             _handedOutBytes += 4L * length;
             collect = _handedOutBytes > CollectEveryBytes;
-            if (!Buckets.TryGetValue(length, out var bucket)) Buckets[length] = bucket = new Bucket();
+            var bucket = BucketFor(length);
             bucket.LastUsed = Environment.TickCount64;
             if (!bucket.Free.TryPop(out var sentinel)) return null;
             _heldBytes -= 4L * length;
@@ -124,15 +120,18 @@ internal static class BufferPool
         lock (Buckets)
         {
             if (_heldBytes + 4L * length > CapacityBytes) return false;
-            if (!Buckets.TryGetValue(length, out var bucket)) Buckets[length] = bucket = new Bucket();
-            bucket.Free.Push(sentinel);
+            BucketFor(length).Free.Push(sentinel);
             _heldBytes += 4L * length;
             return true;
         }
     }
 
-    /// <summary>Bytes held for reuse now (for tests and diagnostics).</summary>
-    public static long HeldBytes { get { lock (Buckets) return _heldBytes; } }
+    /// <summary>The bucket of <paramref name="length"/>, made on first use (the caller holds the lock).</summary>
+    private static Bucket BucketFor(int length)
+    {
+        if (!Buckets.TryGetValue(length, out var bucket)) Buckets[length] = bucket = new Bucket();
+        return bucket;
+    }
 
     /// <summary>How many arrays of exactly <paramref name="length"/> floats are held for reuse (for tests and diagnostics).</summary>
     public static int HeldCount(int length) { lock (Buckets) return Buckets.TryGetValue(length, out var b) ? b.Free.Count : 0; }
